@@ -1,0 +1,39 @@
+import { err, ok, type Result } from "neverthrow";
+
+/** Why a profile has no usable email (SPEC §2). */
+export type EmailProblem = "no-email" | "invalid-email";
+
+const MAX_LENGTH = 254;
+
+/** Trims surrounding whitespace; the matching key is the trimmed address lower-cased. */
+export const emailKeyOf = (raw: string): string => raw.trim().toLowerCase();
+
+/**
+ * A valid email address as the user gave it (trimmed, casing kept) with its matching key.
+ * Built only through `Email.parse`, so an instance is always valid.
+ */
+export class Email {
+  private constructor(
+    readonly address: string,
+    readonly key: string,
+  ) {}
+
+  static parse(raw: string | null | undefined): Result<Email, EmailProblem> {
+    const trimmed = (raw ?? "").trim();
+    if (trimmed === "") return err("no-email");
+    if (!isValidAddress(trimmed)) return err("invalid-email");
+    return ok(new Email(trimmed, trimmed.toLowerCase()));
+  }
+
+  sameKeyAs(other: string): boolean {
+    return this.key === emailKeyOf(other);
+  }
+}
+
+function isValidAddress(address: string): boolean {
+  if (address.length > MAX_LENGTH || /\s/.test(address)) return false;
+  const parts = address.split("@");
+  if (parts.length !== 2) return false;
+  const [local, host] = parts as [string, string];
+  return local.length > 0 && host.length > 0;
+}

@@ -1,0 +1,68 @@
+import type { UserId } from "./ids.js";
+import type { OutcomeKind } from "./outcome.js";
+
+/** Counters of a "Synchronize Users to Contacts" run (SPEC §9). */
+export interface SyncReport {
+  checked: number;
+  alreadyLinked: number;
+  matched: number;
+  created: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface SyncFailure {
+  userId: UserId;
+  reason: string;
+}
+
+export const emptySyncReport = (): SyncReport => ({
+  checked: 0,
+  alreadyLinked: 0,
+  matched: 0,
+  created: 0,
+  skipped: 0,
+  failed: 0,
+});
+
+const COUNTER_OF: Partial<Record<OutcomeKind, keyof SyncReport>> = {
+  "already-linked": "alreadyLinked",
+  "linked-existing": "matched",
+  "created-contact": "created",
+  skipped: "skipped",
+};
+
+/** Counts one user's ensure-link outcome, or a failure when `outcome` is "failed". */
+export function countOutcome(report: SyncReport, outcome: OutcomeKind | "failed"): SyncReport {
+  const counter = outcome === "failed" ? "failed" : COUNTER_OF[outcome];
+  if (counter === undefined) throw new Error(`A sync cannot end in outcome "${outcome}".`);
+  return { ...report, checked: report.checked + 1, [counter]: report[counter] + 1 };
+}
+
+export const addReports = (a: SyncReport, b: SyncReport): SyncReport => ({
+  checked: a.checked + b.checked,
+  alreadyLinked: a.alreadyLinked + b.alreadyLinked,
+  matched: a.matched + b.matched,
+  created: a.created + b.created,
+  skipped: a.skipped + b.skipped,
+  failed: a.failed + b.failed,
+});
+
+const counted = (count: number, singular: string, plural: string) =>
+  `${count} ${count === 1 ? singular : plural}`;
+
+/** The summary of SPEC §9, e.g. "Checked 3 user records. Found 2 matching contact records. …". */
+export function syncSummary(report: SyncReport): string {
+  const lines = [
+    `Checked ${counted(report.checked, "user record", "user records")}.`,
+    `Found ${counted(report.alreadyLinked + report.matched, "matching contact record", "matching contact records")}.`,
+    `Created ${counted(report.created, "new contact record", "new contact records")}.`,
+  ];
+  if (report.skipped > 0) {
+    lines.push(`Skipped ${counted(report.skipped, "user", "users")} without a valid email.`);
+  }
+  if (report.failed > 0) {
+    lines.push(`Failed ${counted(report.failed, "user record", "user records")}.`);
+  }
+  return lines.join(" ");
+}
