@@ -1,13 +1,8 @@
 import { err, ok, type Result } from "neverthrow";
+import { CMS_KINDS, type CmsKind, isCmsKind } from "./cms-kind.js";
 import { DEFAULT_DEDUPE_RULE, type DedupeRule } from "./dedupe-rule.js";
 import { type ValidationFailed, type ValidationIssue, validationFailed } from "./errors.js";
 import type { DomainId } from "./ids.js";
-
-export const CMS_KINDS = ["drupal", "backdrop", "wordpress", "joomla", "standalone"] as const;
-export type CmsKind = (typeof CMS_KINDS)[number];
-
-export const isCmsKind = (value: unknown): value is CmsKind =>
-  typeof value === "string" && (CMS_KINDS as readonly string[]).includes(value);
 
 /** One site (CiviCRM "domain") with its CMS profile, dedupe rule and email-sync setting. */
 export interface Domain {

@@ -1,4 +1,4 @@
-import type { CmsKind } from "./cms-domain.js";
+import type { CmsKind } from "./cms-kind.js";
 
 export type UserEvent =
   | "registration"

@@ -1,6 +1,7 @@
 export * from "./audit.js";
 export * from "./candidates.js";
 export * from "./cms-domain.js";
+export * from "./cms-kind.js";
 export * from "./cms-policy.js";
 export * from "./cms-user.js";
 export * from "./contact.js";

@@ -1,4 +1,4 @@
-import type { CmsKind } from "./cms-domain.js";
+import type { CmsKind } from "./cms-kind.js";
 import type { UserProfile } from "./cms-user.js";
 
 export interface PersonName {

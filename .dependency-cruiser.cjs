@@ -1,0 +1,105 @@
+// The layer rule of ARCHITECTURE.md (shared/), checked by `npm run layers` (part of `npm test`).
+//
+// Parser: TypeScript 7's npm package no longer exposes the JS compiler API, so dependency-cruiser
+// cannot use `tsc` to read .ts files (`npx depcruise --info` shows typescript as unavailable).
+// It parses them with @swc/core instead (a dev dependency). swc reports `import type` like any
+// other import, so type-only imports are checked by these rules too.
+//
+// Resolution: `./email.js` in a .ts file is resolved to `./email.ts` by dependency-cruiser's own
+// .js -> .ts retry; no tsConfig option is needed (and it could not be read without the TS API).
+
+/** Packages that are drivers or wiring: they belong in infrastructure or interfaces only. */
+const DRIVERS = [
+  "express",
+  "knex",
+  "pg",
+  "@electric-sql/pglite",
+  "knex-pglite",
+  "inversify",
+  "reflect-metadata",
+  "pino",
+  "commander",
+  "zod",
+];
+
+// Matches the resolved path (node_modules/x/…, node_modules/@types/x/…; also when node_modules is
+// a symlink that resolves outside the repo) and, for a package that is not installed, the bare
+// unresolved name (x, x/sub).
+// (Two patterns: dependency-cruiser rejects a nested optional group as an unsafe regex.)
+const DRIVER_PATHS = [
+  `(^|/)node_modules/(@types/)?(${DRIVERS.join("|")})(/|$)`,
+  `^(${DRIVERS.join("|")})(/|$)`,
+];
+
+const NEVERTHROW = "(^|/)node_modules/neverthrow/";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "No circular imports anywhere in src (type-only imports count too).",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "domain-imports-only-domain-and-neverthrow",
+      severity: "error",
+      comment:
+        "src/domain may import only src/domain and neverthrow: no other package, no node: builtin.",
+      from: { path: "^src/domain/" },
+      to: { pathNot: [`^src/domain/`, NEVERTHROW] },
+    },
+    {
+      name: "application-imports-only-domain-application-and-neverthrow",
+      severity: "error",
+      comment: "src/application may import only src/domain, src/application and neverthrow.",
+      from: { path: "^src/application/" },
+      to: { pathNot: ["^src/(domain|application)/", NEVERTHROW] },
+    },
+    {
+      name: "core-not-to-outer-layers",
+      severity: "error",
+      comment: "src/domain and src/application never import src/infrastructure or src/interfaces.",
+      from: { path: "^src/(domain|application)/" },
+      to: { path: "^src/(infrastructure|interfaces)/" },
+    },
+    {
+      name: "core-not-to-drivers",
+      severity: "error",
+      comment: `src/domain and src/application never import ${DRIVERS.join(", ")}.`,
+      from: { path: "^src/(domain|application)/" },
+      to: { path: DRIVER_PATHS },
+    },
+    {
+      name: "infrastructure-not-to-interfaces",
+      severity: "error",
+      comment: "src/infrastructure never imports src/interfaces.",
+      from: { path: "^src/infrastructure/" },
+      to: { path: "^src/interfaces/" },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      comment:
+        "Every import must resolve; an unresolved one would slip past the path rules above " +
+        "(a missing package must be installed, a missing file fixed).",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    parser: "swc",
+    moduleSystems: ["es6", "cjs"],
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};

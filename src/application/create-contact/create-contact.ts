@@ -1,0 +1,27 @@
+import { errAsync, ok, type ResultAsync } from "neverthrow";
+import {
+  type Contact,
+  type ContactDefinition,
+  defineContact,
+  type ValidationFailed,
+} from "../../domain/index.js";
+import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+
+export type CreateContactError = ValidationFailed | StoreError;
+
+/** A contact entered in the CRM directly (not through a CMS user). */
+export class CreateContact {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: ContactDefinition): ResultAsync<Contact, CreateContactError> {
+    const contact = defineContact(input);
+    if (contact.isErr()) return errAsync(contact.error);
+    const locks = { emailKeys: contact.value.emails.map((email) => email.email) };
+    return this.uow.transaction(locks, async (stores) =>
+      ok(await stores.contacts.create(contact.value, this.clock.now())),
+    );
+  }
+}

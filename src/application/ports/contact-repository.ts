@@ -1,0 +1,12 @@
+import type { Contact, ContactId, NewContact, PersonName } from "../../domain/index.js";
+
+export interface ContactRepository {
+  findById(id: ContactId): Promise<Contact | null>;
+  /** Contacts having an email with this key, trashed ones only when asked. */
+  findByEmailKey(key: string, options?: { includeDeleted?: boolean }): Promise<Contact[]>;
+  create(contact: NewContact, at: Date): Promise<Contact>;
+  /** Replaces the contact's primary address in place, or adds a primary one (SPEC §7). */
+  setPrimaryEmail(id: ContactId, address: string): Promise<Contact>;
+  rename(id: ContactId, name: PersonName, displayName: string): Promise<Contact>;
+  moveToTrash(id: ContactId): Promise<void>;
+}

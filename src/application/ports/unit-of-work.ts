@@ -1,0 +1,51 @@
+import type { Result, ResultAsync } from "neverthrow";
+import type { DomainId, UserId } from "../../domain/index.js";
+import type { AuditLog } from "./audit-log.js";
+import type { ContactRepository } from "./contact-repository.js";
+import type { DomainRepository } from "./domain-repository.js";
+import type { LinkRepository } from "./link-repository.js";
+import type { Outbox } from "./outbox.js";
+import type { StoreError } from "./store-errors.js";
+import type { UserDirectory } from "./user-directory.js";
+
+/** Every repository, bound to one transaction. */
+export interface Stores {
+  contacts: ContactRepository;
+  links: LinkRepository;
+  users: UserDirectory;
+  domains: DomainRepository;
+  audit: AuditLog;
+  outbox: Outbox;
+}
+
+/**
+ * Keys a transaction is serialised on (SPEC §3 step 6). Two transactions sharing a key run
+ * one after the other, whatever process they run in; the store takes the keys in one
+ * global order so that they cannot deadlock.
+ */
+export interface LockKeys {
+  users?: readonly { domainId: DomainId; userId: UserId }[];
+  /** Email keys: contacts are shared by all domains, so these are not per domain. */
+  emailKeys?: readonly string[];
+  contactIds?: readonly number[];
+}
+
+export type Work<T, E> = (stores: Stores) => Promise<Result<T, E>>;
+
+export interface UnitOfWork {
+  /**
+   * Runs `work` atomically under the locks: committed when it returns ok, rolled back when it
+   * returns an error or rejects. A write that lost a race against a concurrent writer
+   * (`ConcurrentWriteError`) makes the whole work run again.
+   */
+  transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError>;
+  /** Runs reads outside any lock; cheaper than a transaction. */
+  read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError>;
+  /**
+   * Runs `work` against a unit of work whose writes are all discarded at the end, but
+   * visible to the reads made through it until then (dry runs).
+   */
+  discarding<T, E>(
+    work: (uow: UnitOfWork) => Promise<Result<T, E>>,
+  ): ResultAsync<T, E | StoreError>;
+}

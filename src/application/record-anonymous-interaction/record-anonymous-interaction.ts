@@ -1,0 +1,80 @@
+import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import {
+  type DomainId,
+  type DomainNotFound,
+  Email,
+  newIndividual,
+  type Outcome,
+  outcomeOf,
+  type PersonName,
+  personNameOf,
+  rankCandidates,
+  type ValidationFailed,
+  validationFailed,
+} from "../../domain/index.js";
+import {
+  INTERACTION_KINDS,
+  type InteractionKind,
+} from "../link-on-interaction/link-on-interaction.js";
+import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import { checkIds } from "../shared/errors.js";
+import { requireDomain } from "../shared/require-domain.js";
+
+export interface AnonymousInteractionInput {
+  domainId: DomainId;
+  kind: InteractionKind;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+export type AnonymousInteractionError = ValidationFailed | DomainNotFound | StoreError;
+
+/**
+ * A visitor who is not logged in gave, joined or registered (SPEC §5): the first candidate
+ * contact takes it, linked or not, or a new contact is created. No link is written.
+ */
+export class RecordAnonymousInteraction {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: AnonymousInteractionInput): ResultAsync<Outcome, AnonymousInteractionError> {
+    const invalid = checkIds({ domainId: input.domainId });
+    if (invalid) return errAsync(invalid);
+    if (!(INTERACTION_KINDS as readonly string[]).includes(input.kind)) {
+      return errAsync(
+        validationFailed("Unknown interaction kind.", [
+          { path: "kind", message: `must be one of ${INTERACTION_KINDS.join(", ")}` },
+        ]),
+      );
+    }
+    const email = Email.parse(input.email);
+    const locks = { emailKeys: email.isOk() ? [email.value.key] : [] };
+    return this.uow.transaction(locks, async (stores): Promise<Result<Outcome, DomainNotFound>> => {
+      const domain = await requireDomain(stores, input.domainId);
+      if (domain.isErr()) return err(domain.error);
+      if (email.isErr()) return ok(outcomeOf("skipped", null, { reason: email.error }));
+      const person: PersonName = personNameOf(input, domain.value.cms);
+      const [first] = rankCandidates(
+        await stores.contacts.findByEmailKey(email.value.key),
+        email.value,
+        person,
+        domain.value.dedupeRule,
+      );
+      if (first) return ok(outcomeOf("contact-matched", null, { contactId: first.id }));
+      const now = this.clock.now();
+      const contact = await stores.contacts.create(newIndividual(email.value, person), now);
+      await stores.audit.append({
+        at: now,
+        domainId: input.domainId,
+        userId: null,
+        contactId: contact.id,
+        action: "created-contact",
+        trigger: "interaction",
+      });
+      return ok(outcomeOf("contact-created", null, { contactId: contact.id }));
+    });
+  }
+}

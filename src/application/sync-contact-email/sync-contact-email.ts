@@ -1,0 +1,51 @@
+import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import {
+  type Contact,
+  type ContactId,
+  type ContactNotFound,
+  contactNotFound,
+  Email,
+  type ValidationFailed,
+  validationFailed,
+} from "../../domain/index.js";
+import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import { checkIds } from "../shared/errors.js";
+import { changePrimaryEmail } from "./change-primary-email.js";
+
+export type SyncContactEmailError = ValidationFailed | ContactNotFound | StoreError;
+
+/**
+ * The CRM changed a contact's primary email (SPEC §7): the change reaches every domain that
+ * links the contact, through ufName, the user directory and the outbox.
+ */
+export class SyncContactEmail {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: {
+    contactId: ContactId;
+    email: string;
+  }): ResultAsync<Contact, SyncContactEmailError> {
+    const invalid = checkIds({ contactId: input.contactId });
+    if (invalid) return errAsync(invalid);
+    const email = Email.parse(input.email);
+    if (email.isErr()) {
+      return errAsync(
+        validationFailed("Invalid email.", [
+          { path: "email", message: "must be a valid email address" },
+        ]),
+      );
+    }
+    const locks = { contactIds: [input.contactId], emailKeys: [email.value.key] };
+    return this.uow.transaction(
+      locks,
+      async (stores): Promise<Result<Contact, ContactNotFound>> => {
+        const contact = await stores.contacts.findById(input.contactId);
+        if (!contact) return err(contactNotFound(input.contactId));
+        return ok(await changePrimaryEmail(stores, contact, email.value, this.clock.now()));
+      },
+    );
+  }
+}

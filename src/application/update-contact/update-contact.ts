@@ -1,0 +1,82 @@
+import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import {
+  type Contact,
+  type ContactId,
+  type ContactNotFound,
+  contactNotFound,
+  displayNameFor,
+  Email,
+  type PersonName,
+  primaryEmailOf,
+  type ValidationFailed,
+  validationFailed,
+} from "../../domain/index.js";
+import type { Clock, StoreError, Stores, UnitOfWork } from "../ports/index.js";
+import { checkIds } from "../shared/errors.js";
+import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
+
+export interface UpdateContactInput {
+  contactId: ContactId;
+  firstName?: string;
+  lastName?: string;
+  primaryEmail?: string;
+}
+
+export type UpdateContactError = ValidationFailed | ContactNotFound | StoreError;
+
+/**
+ * Edits a contact's names and primary email; a new primary email runs SPEC §7. An
+ * Individual's display name follows its names, as the CRM shows it.
+ */
+export class UpdateContact {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: UpdateContactInput): ResultAsync<Contact, UpdateContactError> {
+    const invalid = checkIds({ contactId: input.contactId });
+    if (invalid) return errAsync(invalid);
+    const email = input.primaryEmail === undefined ? undefined : Email.parse(input.primaryEmail);
+    if (email?.isErr()) {
+      return errAsync(
+        validationFailed("Invalid primary email.", [
+          { path: "primaryEmail", message: "must be a valid email address" },
+        ]),
+      );
+    }
+    const locks = {
+      contactIds: [input.contactId],
+      emailKeys: email?.isOk() ? [email.value.key] : [],
+    };
+    return this.uow.transaction(
+      locks,
+      async (stores): Promise<Result<Contact, ContactNotFound>> => {
+        let contact = await stores.contacts.findById(input.contactId);
+        if (!contact) return err(contactNotFound(input.contactId));
+        contact = await rename(stores, contact, input);
+        if (email?.isOk())
+          contact = await changePrimaryEmail(stores, contact, email.value, this.clock.now());
+        return ok(contact);
+      },
+    );
+  }
+}
+
+async function rename(
+  stores: Stores,
+  contact: Contact,
+  input: UpdateContactInput,
+): Promise<Contact> {
+  if (input.firstName === undefined && input.lastName === undefined) return contact;
+  const name: PersonName = {};
+  const firstName = (input.firstName ?? contact.firstName)?.trim();
+  const lastName = (input.lastName ?? contact.lastName)?.trim();
+  if (firstName) name.firstName = firstName;
+  if (lastName) name.lastName = lastName;
+  const displayName =
+    contact.contactType === "Individual"
+      ? displayNameFor(name, primaryEmailOf(contact)?.email)
+      : contact.displayName;
+  return stores.contacts.rename(contact.id, name, displayName);
+}

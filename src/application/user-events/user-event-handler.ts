@@ -1,0 +1,151 @@
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "neverthrow";
+import {
+  type CmsUser,
+  type DomainId,
+  type DomainNotFound,
+  Email,
+  mergeUser,
+  type Outcome,
+  outcomeOf,
+  policyFor,
+  type UserId,
+  type UserProfile,
+  type ValidationFailed,
+} from "../../domain/index.js";
+import { ensureLink } from "../ensure-link/ensure-link.js";
+import {
+  isStaleLocks,
+  locksCover,
+  MAX_LOCK_ATTEMPTS,
+  STALE_LOCKS,
+  type StaleLocks,
+} from "../ensure-link/stale-locks.js";
+import {
+  type Clock,
+  type LockKeys,
+  type StoreError,
+  storeFailed,
+  type UnitOfWork,
+} from "../ports/index.js";
+import { checkIds } from "../shared/errors.js";
+import { requireDomain } from "../shared/require-domain.js";
+import { syncUserEmail } from "../sync-user-email/email-sync.js";
+
+export interface UserEventInput {
+  domainId: DomainId;
+  userId: UserId;
+  profile: UserProfile;
+}
+
+export type UserEventError = ValidationFailed | DomainNotFound | StoreError;
+
+export type LinkingEvent = "registration" | "login" | "interaction" | "profile-update";
+
+type FirstLook = { answer: Outcome } | { stored: CmsUser | null };
+
+/**
+ * What every user event shares (SPEC §5): upsert the user into the directory, then do what
+ * the domain's CMS policy says. An already-linked user whose profile did not change is
+ * answered from a plain read, without a transaction or a lock: that is every page load.
+ */
+export class UserEventHandler {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  handle(event: LinkingEvent, input: UserEventInput): ResultAsync<Outcome, UserEventError> {
+    const invalid = checkIds({ domainId: input.domainId, userId: input.userId });
+    if (invalid) return errAsync(invalid);
+    return this.attempt(event, input, 1);
+  }
+
+  private attempt(
+    event: LinkingEvent,
+    input: UserEventInput,
+    attempt: number,
+  ): ResultAsync<Outcome, UserEventError> {
+    return this.firstLook(event, input).andThen((look) => {
+      if ("answer" in look) return okAsync(look.answer);
+      return this.handleInTransaction(event, input, locksFor(input, look.stored)).orElse(
+        (error) => {
+          if (!isStaleLocks(error)) return errAsync(error);
+          if (attempt >= MAX_LOCK_ATTEMPTS) {
+            return errAsync(storeFailed("The user's email kept changing; try again."));
+          }
+          return this.attempt(event, input, attempt + 1);
+        },
+      );
+    });
+  }
+
+  private firstLook(
+    event: LinkingEvent,
+    input: UserEventInput,
+  ): ResultAsync<FirstLook, UserEventError> {
+    return this.uow.read(async (stores): Promise<Result<FirstLook, DomainNotFound>> => {
+      const domain = await requireDomain(stores, input.domainId);
+      if (domain.isErr()) return err(domain.error);
+      const stored = await stores.users.get(input.domainId, input.userId);
+      if (
+        stored === null ||
+        mergeUser(stored, input.domainId, input.userId, input.profile).changed
+      ) {
+        return ok({ stored });
+      }
+      const action = policyFor(domain.value.cms, event);
+      const link = await stores.links.findByUser(input.domainId, input.userId);
+      if (action === "upsert-only") return ok({ answer: ignored(link) });
+      if (action === "ensure-link" && link)
+        return ok({ answer: outcomeOf("already-linked", link) });
+      return ok({ stored });
+    });
+  }
+
+  private handleInTransaction(
+    event: LinkingEvent,
+    input: UserEventInput,
+    locks: LockKeys,
+  ): ResultAsync<Outcome, UserEventError | StaleLocks> {
+    return this.uow.transaction(
+      locks,
+      async (stores): Promise<Result<Outcome, DomainNotFound | StaleLocks>> => {
+        const domain = await requireDomain(stores, input.domainId);
+        if (domain.isErr()) return err(domain.error);
+        const stored = await stores.users.get(input.domainId, input.userId);
+        const { user, changed } = mergeUser(stored, input.domainId, input.userId, input.profile);
+        if (!locksCover(locks, user)) return err(STALE_LOCKS);
+        if (changed) await stores.users.put(user);
+        const now = this.clock.now();
+        const action = policyFor(domain.value.cms, event);
+        switch (action) {
+          case "ensure-link":
+            return ok(
+              await ensureLink(stores, { domain: domain.value, user, trigger: event, now }),
+            );
+          case "email-sync":
+            return ok(await syncUserEmail(stores, { domain: domain.value, user, now }));
+          case "upsert-only":
+            return ok(ignored(await stores.links.findByUser(input.domainId, input.userId)));
+          case "unlink":
+            throw new Error(`"${event}" cannot unlink a user.`);
+          default:
+            return action satisfies never;
+        }
+      },
+    );
+  }
+}
+
+/** The user and every email key the merged profile may end up with. */
+function locksFor(input: UserEventInput, stored: CmsUser | null): LockKeys {
+  const keys = [input.profile.email, stored?.email]
+    .map((raw) => Email.parse(raw))
+    .flatMap((email) => (email.isOk() ? [email.value.key] : []));
+  return {
+    users: [{ domainId: input.domainId, userId: input.userId }],
+    emailKeys: [...new Set(keys)],
+  };
+}
+
+const ignored = (link: Outcome["link"]) => outcomeOf("ignored", link, { reason: "cms-policy" });

@@ -1,0 +1,137 @@
+import { err, type Result, ResultAsync } from "neverthrow";
+import {
+  ConcurrentWriteError,
+  type LockKeys,
+  type StoreError,
+  type Stores,
+  StoreUnavailableError,
+  storeErrorOf,
+  type UnitOfWork,
+  type Work,
+} from "../../../application/ports/index.js";
+import type { Domain } from "../../../domain/index.js";
+import { KeyLocks, lockNames } from "./key-locks.js";
+import { MemoryContacts } from "./memory-contacts.js";
+import { MemoryDomains } from "./memory-domains.js";
+import { MemoryAuditLog, MemoryOutbox } from "./memory-journals.js";
+import { MemoryLinks } from "./memory-links.js";
+import { copy, emptyTables, Journal, type MemoryTables } from "./memory-state.js";
+import { MemoryUsers } from "./memory-users.js";
+
+/** A call an adapter is about to make, as fault injection sees it. */
+export interface StoreCall {
+  repository: keyof Stores;
+  method: string;
+  args: unknown[];
+}
+
+export interface MemoryStoreOptions {
+  /** Domains present from the start (domain 1, as SPEC §1 wants). */
+  domains?: Domain[];
+  /** For tests of failure paths: the error to reject a call with, or null to let it run. */
+  failWhen?: (call: StoreCall) => Error | null;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Every port kept in process memory: for tests, demos and embedding without a database.
+ * Transactions are atomic (a journal undoes their writes), serialised per lock key like the
+ * SQL store, and retried when a write loses a race on a uniqueness invariant.
+ */
+export class MemoryStore implements UnitOfWork {
+  /** Set to simulate a store that went away: every call then rejects as unavailable. */
+  offline = false;
+  private readonly locks = new KeyLocks();
+
+  private constructor(
+    private readonly tables: MemoryTables,
+    private readonly failWhen: MemoryStoreOptions["failWhen"],
+  ) {}
+
+  static create(options: MemoryStoreOptions = {}): MemoryStore {
+    const tables = emptyTables();
+    for (const domain of options.domains ?? []) tables.domains.set(domain.id, copy(domain));
+    return new MemoryStore(tables, options.failWhen);
+  }
+
+  transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
+    return this.settle(async () => {
+      const release = await this.locks.acquire(lockNames(locks));
+      try {
+        return await this.withRetries(work);
+      } finally {
+        release();
+      }
+    });
+  }
+
+  read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
+    return this.settle(() => work(this.stores(null)));
+  }
+
+  discarding<T, E>(
+    work: (uow: UnitOfWork) => Promise<Result<T, E>>,
+  ): ResultAsync<T, E | StoreError> {
+    return this.settle(() => {
+      this.ensureOnline();
+      return work(new MemoryStore(copy(this.tables), this.failWhen));
+    });
+  }
+
+  private async withRetries<T, E>(work: Work<T, E>): Promise<Result<T, E>> {
+    for (let attempt = 1; ; attempt++) {
+      const journal = new Journal();
+      try {
+        const result = await work(this.stores(journal));
+        if (result.isErr()) journal.rollback();
+        return result;
+      } catch (cause) {
+        journal.rollback();
+        if (!(cause instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw cause;
+      }
+    }
+  }
+
+  /** Turns a rejection into an error value, so that no caller ever sees one. */
+  private settle<T, E>(run: () => Promise<Result<T, E>>): ResultAsync<T, E | StoreError> {
+    return new ResultAsync(
+      run().catch((cause: unknown) => err<T, E | StoreError>(storeErrorOf(cause))),
+    );
+  }
+
+  private stores(journal: Journal | null): Stores {
+    const stores: Stores = {
+      contacts: new MemoryContacts(this.tables, journal),
+      links: new MemoryLinks(this.tables, journal),
+      users: new MemoryUsers(this.tables, journal),
+      domains: new MemoryDomains(this.tables, journal),
+      audit: new MemoryAuditLog(this.tables, journal),
+      outbox: new MemoryOutbox(this.tables, journal),
+    };
+    for (const name of Object.keys(stores) as (keyof Stores)[]) {
+      stores[name] = this.guarded(name, stores[name]) as never;
+    }
+    return stores;
+  }
+
+  /** Wraps a repository so that the offline switch and fault injection apply to every call. */
+  private guarded<R extends object>(repository: keyof Stores, target: R): R {
+    return new Proxy(target, {
+      get: (object, property, receiver) => {
+        const value = Reflect.get(object, property, receiver);
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          this.ensureOnline();
+          const fault = this.failWhen?.({ repository, method: String(property), args });
+          if (fault) throw fault;
+          return value.apply(object, args);
+        };
+      },
+    });
+  }
+
+  private ensureOnline() {
+    if (this.offline) throw new StoreUnavailableError("The in-memory store is offline.");
+  }
+}

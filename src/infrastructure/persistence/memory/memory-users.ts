@@ -1,0 +1,54 @@
+import type { Page, PageRequest, UserDirectory } from "../../../application/ports/index.js";
+import type { CmsUser, DomainId, UserId } from "../../../domain/index.js";
+import { keysetPage } from "./keyset-page.js";
+import {
+  copy,
+  type Journal,
+  journaledDelete,
+  journaledSet,
+  type MemoryTables,
+} from "./memory-state.js";
+
+export class MemoryUsers implements UserDirectory {
+  constructor(
+    private readonly tables: MemoryTables,
+    private readonly journal: Journal | null,
+  ) {}
+
+  async get(domainId: DomainId, userId: UserId): Promise<CmsUser | null> {
+    const user = this.tables.users.get(domainId)?.get(userId);
+    return user ? copy(user) : null;
+  }
+
+  async put(user: CmsUser): Promise<void> {
+    journaledSet(this.journal, this.directory(user.domainId), user.userId, copy(user));
+  }
+
+  async remove(domainId: DomainId, userId: UserId): Promise<boolean> {
+    const users = this.tables.users.get(domainId);
+    if (!users?.has(userId)) return false;
+    journaledDelete(this.journal, users, userId);
+    return true;
+  }
+
+  async list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>> {
+    const sorted = [...(this.tables.users.get(domainId)?.values() ?? [])].sort(
+      (a, b) => a.userId - b.userId,
+    );
+    const result = keysetPage(sorted, (user) => user.userId, page);
+    return { ...result, items: result.items.map(copy) };
+  }
+
+  async count(domainId: DomainId): Promise<number> {
+    return this.tables.users.get(domainId)?.size ?? 0;
+  }
+
+  private directory(domainId: DomainId): Map<UserId, CmsUser> {
+    let users = this.tables.users.get(domainId);
+    if (!users) {
+      users = new Map();
+      this.tables.users.set(domainId, users);
+    }
+    return users;
+  }
+}
