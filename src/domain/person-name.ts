@@ -20,7 +20,7 @@ export function parseJoomlaName(name: string): PersonName {
   const comma = name.indexOf(",");
   if (comma >= 0) {
     const lastName = clean(name.slice(0, comma));
-    const firstName = clean(name.slice(comma + 1))?.split(/\s+/)[0];
+    const firstName = clean(name.slice(comma + 1))?.split(/[\s,]+/)[0];
     return withoutEmpty({ firstName, lastName });
   }
   const words = name.trim().split(/\s+/).filter(Boolean);

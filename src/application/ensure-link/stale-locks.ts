@@ -1,6 +1,7 @@
-import type { CmsUser } from "../../domain/index.js";
+import { errAsync, type ResultAsync } from "neverthrow";
+import type { CmsUser, DomainId, UserId } from "../../domain/index.js";
 import { Email } from "../../domain/index.js";
-import type { LockKeys } from "../ports/index.js";
+import { type LockKeys, type StoreFailed, storeFailed } from "../ports/index.js";
 
 /**
  * Locks are chosen from a read made before the transaction; when the user's email changed in
@@ -20,5 +21,33 @@ export function locksCover(locks: LockKeys, user: Pick<CmsUser, "email">): boole
   return email.isErr() || (locks.emailKeys ?? []).includes(email.value.key);
 }
 
+/**
+ * Whether the locks hold this user. A user's link and directory entry are written only under
+ * its lock, so that no deletion or event of that user can interleave with the write.
+ */
+export const holdsUserLock = (
+  locks: LockKeys,
+  user: { domainId: DomainId; userId: UserId },
+): boolean =>
+  (locks.users ?? []).some(
+    (locked) => locked.domainId === user.domainId && locked.userId === user.userId,
+  );
+
 export const isStaleLocks = (error: { kind: string }): error is StaleLocks =>
   error.kind === STALE_LOCKS.kind;
+
+/**
+ * Runs `attempt`, which reads what to lock and then runs its transaction, again while it gives
+ * up with `StaleLocks`; after `MAX_LOCK_ATTEMPTS` it answers `StoreFailed` with `message`.
+ */
+export function retryWhileStale<T, E extends { kind: string }>(
+  attempt: () => ResultAsync<T, E | StaleLocks>,
+  message: string,
+  attempts = 1,
+): ResultAsync<T, Exclude<E, StaleLocks> | StoreFailed> {
+  return attempt().orElse((error) => {
+    if (!isStaleLocks(error)) return errAsync(error as Exclude<E, StaleLocks>);
+    if (attempts >= MAX_LOCK_ATTEMPTS) return errAsync(storeFailed(message));
+    return retryWhileStale(attempt, message, attempts + 1);
+  });
+}

@@ -1,5 +1,13 @@
-import { type ContactId, type DomainId, type Email, emailKeyOf } from "../../domain/index.js";
-import type { Stores } from "../ports/index.js";
+import { err, ok, type Result } from "neverthrow";
+import {
+  type ContactId,
+  type DomainId,
+  type Email,
+  emailKeyOf,
+  type Link,
+} from "../../domain/index.js";
+import { holdsUserLock, STALE_LOCKS, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type { LockKeys, Stores } from "../ports/index.js";
 
 export interface PropagationInput {
   contactId: ContactId;
@@ -8,22 +16,37 @@ export interface PropagationInput {
   /** The domain whose user caused the change, left alone. */
   exceptDomainId?: DomainId;
   now: Date;
+  /** What the transaction holds: it must hold every user whose link it updates. */
+  locks: LockKeys;
 }
+
+/**
+ * The users a change of the contact's primary email may write to (SPEC §7): every user linked
+ * to it. A transaction that propagates locks them, from a read made before it.
+ */
+export const linkedUserLocks = (links: readonly Link[]): NonNullable<LockKeys["users"]> =>
+  links.map(({ domainId, userId }) => ({ domainId, userId }));
 
 /**
  * SPEC §7: a linked contact's primary email changed, so each domain that syncs emails gets
  * its user's ufName and directory email updated and an outbox event for its CMS, unless
  * another link of that domain already has that email, which is only recorded as a conflict.
+ *
+ * Those writes belong to other users, so they are made only under those users' locks: a user
+ * linked since the locks were chosen gives `StaleLocks` (the caller rolls back and retries).
+ * Without the lock, a concurrent deletion of the user would make the ufName update fail, or
+ * put the deleted user back into the directory with an outbox event and an audit entry.
  */
 export async function propagatePrimaryEmail(
   stores: Stores,
   input: PropagationInput,
-): Promise<void> {
-  const { contactId, email, exceptDomainId, now } = input;
+): Promise<Result<void, StaleLocks>> {
+  const { contactId, email, exceptDomainId, now, locks } = input;
   for (const link of await stores.links.findByContact(contactId)) {
     if (link.domainId === exceptDomainId) continue;
     const domain = await stores.domains.get(link.domainId);
     if (!domain?.syncCmsEmail) continue;
+    if (!holdsUserLock(locks, link)) return err(STALE_LOCKS);
     if (emailKeyOf(link.ufName) === email.key) continue;
     const audit = { at: now, domainId: link.domainId, userId: link.userId, contactId };
     const holders = await stores.links.findByUfNameKey(link.domainId, email.key);
@@ -46,4 +69,5 @@ export async function propagatePrimaryEmail(
     });
     await stores.audit.append({ ...audit, action: "ufname-updated", trigger: "contact-update" });
   }
+  return ok(undefined);
 }

@@ -8,9 +8,11 @@ import {
   type ValidationFailed,
   validationFailed,
 } from "../../domain/index.js";
-import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type { Clock, LockKeys, StoreError, UnitOfWork } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { changePrimaryEmail } from "./change-primary-email.js";
+import { linkedUserLocks } from "./propagate-primary-email.js";
 
 export type SyncContactEmailError = ValidationFailed | ContactNotFound | StoreError;
 
@@ -38,14 +40,25 @@ export class SyncContactEmail {
         ]),
       );
     }
-    const locks = { contactIds: [input.contactId], emailKeys: [email.value.key] };
-    return this.uow.transaction(
-      locks,
-      async (stores): Promise<Result<Contact, ContactNotFound>> => {
-        const contact = await stores.contacts.findById(input.contactId);
-        if (!contact) return err(contactNotFound(input.contactId));
-        return ok(await changePrimaryEmail(stores, contact, email.value, this.clock.now()));
-      },
-    );
+    // The users linked to the contact are locked too: the change reaches their links (§7).
+    const attempt = () =>
+      this.uow
+        .read(async (stores) => ok(await stores.links.findByContact(input.contactId)))
+        .andThen((links) => {
+          const locks: LockKeys = {
+            contactIds: [input.contactId],
+            emailKeys: [email.value.key],
+            users: linkedUserLocks(links),
+          };
+          return this.uow.transaction(
+            locks,
+            async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
+              const contact = await stores.contacts.findById(input.contactId);
+              if (!contact) return err(contactNotFound(input.contactId));
+              return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
+            },
+          );
+        });
+    return retryWhileStale(attempt, "The contact's links kept changing; try again.");
   }
 }

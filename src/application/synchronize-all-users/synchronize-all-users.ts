@@ -26,6 +26,7 @@ export interface SyncProgress {
 export interface SynchronizeAllUsersInput {
   domainId: DomainId;
   dryRun?: boolean;
+  /** Called after every user; an exception it throws is ignored. */
   onProgress?: (progress: SyncProgress) => void;
 }
 
@@ -109,14 +110,23 @@ class SyncRun {
       for (const user of page.value.items) {
         const stopped = await this.syncUser(domain, user);
         if (stopped) return err(stopped);
-        this.input.onProgress?.({
-          processed: this.report.checked,
-          total: Math.max(total, this.report.checked),
-        });
+        this.reportProgress(total);
       }
       after = page.value.next ?? undefined;
     } while (after !== undefined);
     return ok({ report: this.report, failures: this.failures });
+  }
+
+  /** Progress is for display only: a callback that throws does not stop the run. */
+  private reportProgress(total: number) {
+    try {
+      this.input.onProgress?.({
+        processed: this.report.checked,
+        total: Math.max(total, this.report.checked),
+      });
+    } catch {
+      // deliberately ignored, see above
+    }
   }
 
   /** Counts the user's outcome; answers the error that must stop the run, if any. */

@@ -11,9 +11,11 @@ import {
   type ValidationFailed,
   validationFailed,
 } from "../../domain/index.js";
-import type { Clock, StoreError, Stores, UnitOfWork } from "../ports/index.js";
+import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type { Clock, LockKeys, StoreError, Stores, UnitOfWork } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
+import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 
 export interface UpdateContactInput {
   contactId: ContactId;
@@ -45,21 +47,30 @@ export class UpdateContact {
         ]),
       );
     }
-    const locks = {
-      contactIds: [input.contactId],
-      emailKeys: email?.isOk() ? [email.value.key] : [],
-    };
-    return this.uow.transaction(
-      locks,
-      async (stores): Promise<Result<Contact, ContactNotFound>> => {
-        let contact = await stores.contacts.findById(input.contactId);
-        if (!contact) return err(contactNotFound(input.contactId));
-        contact = await rename(stores, contact, input);
-        if (email?.isOk())
-          contact = await changePrimaryEmail(stores, contact, email.value, this.clock.now());
-        return ok(contact);
-      },
-    );
+    // A new primary email reaches the links of the contact's users (§7): they are locked too.
+    const attempt = () =>
+      this.uow
+        .read(async (stores) =>
+          ok(email?.isOk() ? await stores.links.findByContact(input.contactId) : []),
+        )
+        .andThen((links) => {
+          const locks: LockKeys = {
+            contactIds: [input.contactId],
+            emailKeys: email?.isOk() ? [email.value.key] : [],
+            users: linkedUserLocks(links),
+          };
+          return this.uow.transaction(
+            locks,
+            async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
+              let contact = await stores.contacts.findById(input.contactId);
+              if (!contact) return err(contactNotFound(input.contactId));
+              contact = await rename(stores, contact, input);
+              if (!email?.isOk()) return ok(contact);
+              return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
+            },
+          );
+        });
+    return retryWhileStale(attempt, "The contact's links kept changing; try again.");
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type DomainId,
   type DomainNotFound,
   Email,
+  type Link,
   mergeUser,
   type Outcome,
   outcomeOf,
@@ -29,6 +30,7 @@ import {
 } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
+import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 import { syncUserEmail } from "../sync-user-email/email-sync.js";
 
 export interface UserEventInput {
@@ -41,7 +43,11 @@ export type UserEventError = ValidationFailed | DomainNotFound | StoreError;
 
 export type LinkingEvent = "registration" | "login" | "interaction" | "profile-update";
 
-type FirstLook = { answer: Outcome } | { stored: CmsUser | null };
+/**
+ * Either the answer, or what the transaction must lock: the stored user (for its email keys)
+ * and, for an email sync, the links of the user's contact, whose users §7 may write to.
+ */
+type FirstLook = { answer: Outcome } | { stored: CmsUser | null; contactLinks: Link[] };
 
 /**
  * What every user event shares (SPEC §5): upsert the user into the directory, then do what
@@ -67,15 +73,16 @@ export class UserEventHandler {
   ): ResultAsync<Outcome, UserEventError> {
     return this.firstLook(event, input).andThen((look) => {
       if ("answer" in look) return okAsync(look.answer);
-      return this.handleInTransaction(event, input, locksFor(input, look.stored)).orElse(
-        (error) => {
-          if (!isStaleLocks(error)) return errAsync(error);
-          if (attempt >= MAX_LOCK_ATTEMPTS) {
-            return errAsync(storeFailed("The user's email kept changing; try again."));
-          }
-          return this.attempt(event, input, attempt + 1);
-        },
-      );
+      const locks = locksFor(input, look.stored, look.contactLinks);
+      return this.handleInTransaction(event, input, locks).orElse((error) => {
+        if (!isStaleLocks(error)) return errAsync(error);
+        if (attempt >= MAX_LOCK_ATTEMPTS) {
+          return errAsync(
+            storeFailed("The user's email or its contact's links kept changing; try again."),
+          );
+        }
+        return this.attempt(event, input, attempt + 1);
+      });
     });
   }
 
@@ -87,18 +94,16 @@ export class UserEventHandler {
       const domain = await requireDomain(stores, input.domainId);
       if (domain.isErr()) return err(domain.error);
       const stored = await stores.users.get(input.domainId, input.userId);
-      if (
-        stored === null ||
-        mergeUser(stored, input.domainId, input.userId, input.profile).changed
-      ) {
-        return ok({ stored });
-      }
       const action = policyFor(domain.value.cms, event);
       const link = await stores.links.findByUser(input.domainId, input.userId);
-      if (action === "upsert-only") return ok({ answer: ignored(link) });
-      if (action === "ensure-link" && link)
+      const unchanged =
+        stored !== null && !mergeUser(stored, input.domainId, input.userId, input.profile).changed;
+      if (unchanged && action === "upsert-only") return ok({ answer: ignored(link) });
+      if (unchanged && action === "ensure-link" && link)
         return ok({ answer: outcomeOf("already-linked", link) });
-      return ok({ stored });
+      const contactLinks =
+        action === "email-sync" && link ? await stores.links.findByContact(link.contactId) : [];
+      return ok({ stored, contactLinks });
     });
   }
 
@@ -124,7 +129,7 @@ export class UserEventHandler {
               await ensureLink(stores, { domain: domain.value, user, trigger: event, now }),
             );
           case "email-sync":
-            return ok(await syncUserEmail(stores, { domain: domain.value, user, now }));
+            return syncUserEmail(stores, { domain: domain.value, user, now, locks });
           case "upsert-only":
             return ok(ignored(await stores.links.findByUser(input.domainId, input.userId)));
           case "unlink":
@@ -137,13 +142,16 @@ export class UserEventHandler {
   }
 }
 
-/** The user and every email key the merged profile may end up with. */
-function locksFor(input: UserEventInput, stored: CmsUser | null): LockKeys {
+/**
+ * The user, every email key the merged profile may end up with, and the users linked to the
+ * same contact (an email sync may carry the new email to their links, SPEC §7).
+ */
+function locksFor(input: UserEventInput, stored: CmsUser | null, contactLinks: Link[]): LockKeys {
   const keys = [input.profile.email, stored?.email]
     .map((raw) => Email.parse(raw))
     .flatMap((email) => (email.isOk() ? [email.value.key] : []));
   return {
-    users: [{ domainId: input.domainId, userId: input.userId }],
+    users: [{ domainId: input.domainId, userId: input.userId }, ...linkedUserLocks(contactLinks)],
     emailKeys: [...new Set(keys)],
   };
 }

@@ -93,10 +93,15 @@ export class MemoryStore implements UnitOfWork {
     }
   }
 
-  /** Turns a rejection into an error value, so that no caller ever sees one. */
+  /**
+   * Turns a rejection, or a throw before the first await, into an error value, so that no
+   * caller ever sees one.
+   */
   private settle<T, E>(run: () => Promise<Result<T, E>>): ResultAsync<T, E | StoreError> {
     return new ResultAsync(
-      run().catch((cause: unknown) => err<T, E | StoreError>(storeErrorOf(cause))),
+      Promise.resolve()
+        .then(run)
+        .catch((cause: unknown) => err<T, E | StoreError>(storeErrorOf(cause))),
     );
   }
 
