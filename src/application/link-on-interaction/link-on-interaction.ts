@@ -1,5 +1,6 @@
 import { errAsync, type ResultAsync } from "neverthrow";
-import { type Outcome, validationFailed } from "../../domain/index.js";
+import type { Outcome } from "../../domain/index.js";
+import { checkOneOf } from "../shared/errors.js";
 import type {
   UserEventError,
   UserEventHandler,
@@ -27,13 +28,8 @@ export class LinkOnInteraction {
   constructor(private readonly events: UserEventHandler) {}
 
   execute(input: InteractionInput): ResultAsync<Outcome, UserEventError> {
-    if (!(INTERACTION_KINDS as readonly string[]).includes(input.kind)) {
-      return errAsync(
-        validationFailed("Unknown interaction kind.", [
-          { path: "kind", message: `must be one of ${INTERACTION_KINDS.join(", ")}` },
-        ]),
-      );
-    }
+    const invalid = checkOneOf(input.kind, INTERACTION_KINDS, "kind");
+    if (invalid) return errAsync(invalid);
     return this.events.handle("interaction", input);
   }
 }

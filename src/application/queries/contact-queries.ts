@@ -4,12 +4,10 @@ import {
   type ContactId,
   type ContactNotFound,
   contactNotFound,
-  Email,
   type ValidationFailed,
-  validationFailed,
 } from "../../domain/index.js";
 import type { StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, parseEmailField } from "../shared/errors.js";
 
 export class GetContact {
   constructor(private readonly uow: UnitOfWork) {}
@@ -34,14 +32,8 @@ export class FindContactsByEmail {
     email: string;
     includeDeleted?: boolean;
   }): ResultAsync<Contact[], ValidationFailed | StoreError> {
-    const email = Email.parse(input.email);
-    if (email.isErr()) {
-      return errAsync(
-        validationFailed("Invalid email.", [
-          { path: "email", message: "must be a valid email address" },
-        ]),
-      );
-    }
+    const email = parseEmailField(input.email, "email");
+    if (email.isErr()) return errAsync(email.error);
     return this.uow.read(async (stores) =>
       ok(
         await stores.contacts.findByEmailKey(email.value.key, {

@@ -2,14 +2,13 @@ import { err, errAsync, ok, type ResultAsync } from "neverthrow";
 import {
   type ContactId,
   type DomainId,
-  Email,
   type Link,
   type LinkNotFound,
   linkNotFound,
   type UserId,
-  validationFailed,
 } from "../../domain/index.js";
 import type { LinkFilter, UnitOfWork } from "../ports/index.js";
+import { parseEmailField } from "../shared/errors.js";
 import {
   type CursorPage,
   type CursorRequest,
@@ -48,14 +47,8 @@ export class ListLinks {
     const filter: LinkFilter = {};
     if (input.contactId !== undefined) filter.contactId = input.contactId;
     if (input.email !== undefined) {
-      const email = Email.parse(input.email);
-      if (email.isErr()) {
-        return errAsync(
-          validationFailed("Invalid email.", [
-            { path: "email", message: "must be a valid email address" },
-          ]),
-        );
-      }
+      const email = parseEmailField(input.email, "email");
+      if (email.isErr()) return errAsync(email.error);
       filter.emailKey = email.value.key;
     }
     const ids = { domainId: input.domainId, ...filter };

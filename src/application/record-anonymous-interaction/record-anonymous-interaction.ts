@@ -10,14 +10,13 @@ import {
   personNameOf,
   rankCandidates,
   type ValidationFailed,
-  validationFailed,
 } from "../../domain/index.js";
 import {
   INTERACTION_KINDS,
   type InteractionKind,
 } from "../link-on-interaction/link-on-interaction.js";
 import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, checkOneOf } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 
 export interface AnonymousInteractionInput {
@@ -41,15 +40,9 @@ export class RecordAnonymousInteraction {
   ) {}
 
   execute(input: AnonymousInteractionInput): ResultAsync<Outcome, AnonymousInteractionError> {
-    const invalid = checkIds({ domainId: input.domainId });
+    const invalid =
+      checkIds({ domainId: input.domainId }) ?? checkOneOf(input.kind, INTERACTION_KINDS, "kind");
     if (invalid) return errAsync(invalid);
-    if (!(INTERACTION_KINDS as readonly string[]).includes(input.kind)) {
-      return errAsync(
-        validationFailed("Unknown interaction kind.", [
-          { path: "kind", message: `must be one of ${INTERACTION_KINDS.join(", ")}` },
-        ]),
-      );
-    }
     const email = Email.parse(input.email);
     const locks = { emailKeys: email.isOk() ? [email.value.key] : [] };
     return this.uow.transaction(locks, async (stores): Promise<Result<Outcome, DomainNotFound>> => {

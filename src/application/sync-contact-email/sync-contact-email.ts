@@ -4,13 +4,11 @@ import {
   type ContactId,
   type ContactNotFound,
   contactNotFound,
-  Email,
   type ValidationFailed,
-  validationFailed,
 } from "../../domain/index.js";
 import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
 import type { Clock, LockKeys, StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, parseEmailField } from "../shared/errors.js";
 import { changePrimaryEmail } from "./change-primary-email.js";
 import { linkedUserLocks } from "./propagate-primary-email.js";
 
@@ -32,14 +30,8 @@ export class SyncContactEmail {
   }): ResultAsync<Contact, SyncContactEmailError> {
     const invalid = checkIds({ contactId: input.contactId });
     if (invalid) return errAsync(invalid);
-    const email = Email.parse(input.email);
-    if (email.isErr()) {
-      return errAsync(
-        validationFailed("Invalid email.", [
-          { path: "email", message: "must be a valid email address" },
-        ]),
-      );
-    }
+    const email = parseEmailField(input.email, "email");
+    if (email.isErr()) return errAsync(email.error);
     // The users linked to the contact are locked too: the change reaches their links (§7).
     const attempt = () =>
       this.uow

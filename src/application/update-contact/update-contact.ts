@@ -5,15 +5,13 @@ import {
   type ContactNotFound,
   contactNotFound,
   displayNameFor,
-  Email,
   type PersonName,
   primaryEmailOf,
   type ValidationFailed,
-  validationFailed,
 } from "../../domain/index.js";
 import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
 import type { Clock, LockKeys, StoreError, Stores, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, parseEmailField } from "../shared/errors.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 
@@ -39,14 +37,11 @@ export class UpdateContact {
   execute(input: UpdateContactInput): ResultAsync<Contact, UpdateContactError> {
     const invalid = checkIds({ contactId: input.contactId });
     if (invalid) return errAsync(invalid);
-    const email = input.primaryEmail === undefined ? undefined : Email.parse(input.primaryEmail);
-    if (email?.isErr()) {
-      return errAsync(
-        validationFailed("Invalid primary email.", [
-          { path: "primaryEmail", message: "must be a valid email address" },
-        ]),
-      );
-    }
+    const email =
+      input.primaryEmail === undefined
+        ? undefined
+        : parseEmailField(input.primaryEmail, "primaryEmail");
+    if (email?.isErr()) return errAsync(email.error);
     // A new primary email reaches the links of the contact's users (§7): they are locked too.
     const attempt = () =>
       this.uow
