@@ -1,10 +1,10 @@
 import type { Container } from "inversify";
-import type { UnitOfWork } from "./application/index.js";
 import {
   buildContainer,
   type ContainerOptions,
 } from "./infrastructure/container/composition-root.js";
 import { TOKENS } from "./infrastructure/container/tokens.js";
+import type { StoreRuntime } from "./infrastructure/persistence/store-runtime.js";
 
 export * from "./application/index.js";
 export * from "./domain/index.js";
@@ -12,6 +12,8 @@ export type { ContainerOptions as CivilinkOptions } from "./infrastructure/conta
 export { buildContainer } from "./infrastructure/container/composition-root.js";
 export { TOKENS } from "./infrastructure/container/tokens.js";
 export { MemoryStore } from "./infrastructure/persistence/memory/memory-store.js";
+export { SqlStore } from "./infrastructure/persistence/sql/sql-store.js";
+export type { StoreRuntime } from "./infrastructure/persistence/store-runtime.js";
 
 const USE_CASES = {
   linkOnRegistration: TOKENS.LinkOnRegistration,
@@ -45,9 +47,11 @@ export type Civilink = {
     ? T
     : never;
 } & {
-  /** The store behind the use cases (its unit of work). */
-  readonly store: UnitOfWork;
+  /** The store behind the use cases: its unit of work, readiness and lifecycle. */
+  readonly store: StoreRuntime;
   readonly container: Container;
+  /** Releases the store's connections or files. */
+  close(): Promise<void>;
 };
 
 /**
@@ -59,5 +63,6 @@ export function createCivilink(options: ContainerOptions): Civilink {
   const useCases = Object.fromEntries(
     Object.entries(USE_CASES).map(([name, token]) => [name, container.get<unknown>(token)]),
   );
-  return { ...useCases, store: container.get(TOKENS.UnitOfWork), container } as Civilink;
+  const store = container.get(TOKENS.Store);
+  return { ...useCases, store, container, close: () => store.close() } as Civilink;
 }

@@ -2,38 +2,51 @@ import { Container } from "inversify";
 import { type Clock, systemClock } from "../../application/index.js";
 import { type CmsKind, defaultDomain } from "../../domain/index.js";
 import { MemoryStore, type MemoryStoreOptions } from "../persistence/memory/memory-store.js";
+import type { PgliteConnection, PostgresConnection } from "../persistence/sql/sql-connection.js";
+import { SqlStore } from "../persistence/sql/sql-store.js";
+import type { StoreRuntime } from "../persistence/store-runtime.js";
 import { TOKENS, type Token } from "./tokens.js";
 import { bindUseCases } from "./use-case-bindings.js";
 
-export type StoreKind = "memory";
+export type StoreOptions =
+  | ({ store: "memory" } & { memory?: Pick<MemoryStoreOptions, "failWhen"> })
+  | ({ store: "pglite" } & Omit<PgliteConnection, "kind">)
+  | ({ store: "postgres" } & Omit<PostgresConnection, "kind">);
 
-export interface ContainerOptions {
-  store: StoreKind;
-  /** CMS of domain 1, which exists from the start (default drupal). */
+export type StoreKind = StoreOptions["store"];
+
+export type ContainerOptions = StoreOptions & {
+  /** CMS of domain 1, created at first start (default drupal). */
   cms?: CmsKind;
   clock?: Clock;
-  /** Only for the memory store: fault injection for tests. */
-  memory?: Pick<MemoryStoreOptions, "failWhen">;
-}
+};
 
 /** The one place where ports meet adapters; tests, the server and the CLI all build here. */
 export function buildContainer(options: ContainerOptions): Container {
   const container = new Container();
   container.bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
-  container.bind(TOKENS.UnitOfWork).toConstantValue(buildStore(options));
+  const store = openStore(options);
+  container.bind(TOKENS.Store).toConstantValue(store);
+  container.bind(TOKENS.UnitOfWork).toConstantValue(store);
   bindUseCases(container);
   return container;
 }
 
-function buildStore(options: ContainerOptions) {
+function openStore(options: ContainerOptions): StoreRuntime {
+  const domains = [defaultDomain(options.cms ?? "drupal")];
   switch (options.store) {
     case "memory":
-      return MemoryStore.create({
-        domains: [defaultDomain(options.cms ?? "drupal")],
-        ...(options.memory ?? {}),
-      });
+      return MemoryStore.create({ domains, ...(options.memory ?? {}) });
+    case "pglite": {
+      const { store: _store, cms: _cms, clock: _clock, ...connection } = options;
+      return SqlStore.open({ connection: { kind: "pglite", ...connection }, domains });
+    }
+    case "postgres": {
+      const { store: _store, cms: _cms, clock: _clock, ...connection } = options;
+      return SqlStore.open({ connection: { kind: "postgres", ...connection }, domains });
+    }
     default:
-      return options.store satisfies never;
+      return options satisfies never;
   }
 }
 

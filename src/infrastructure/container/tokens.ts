@@ -25,6 +25,7 @@ import type {
   UpdateContact,
   UserEventHandler,
 } from "../../application/index.js";
+import type { StoreRuntime } from "../persistence/store-runtime.js";
 
 /** A service identifier that remembers the type it resolves to. */
 export type Token<T> = ServiceIdentifier<T> & { readonly __type?: T };
@@ -33,6 +34,7 @@ const token = <T>(name: string): Token<T> => Symbol.for(`civilink.${name}`) as T
 
 export const TOKENS = {
   UnitOfWork: token<UnitOfWork>("UnitOfWork"),
+  Store: token<StoreRuntime>("Store"),
   Clock: token<Clock>("Clock"),
   UserEventHandler: token<UserEventHandler>("UserEventHandler"),
   LinkOnRegistration: token<LinkOnRegistration>("LinkOnRegistration"),

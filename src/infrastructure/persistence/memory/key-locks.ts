@@ -1,14 +1,3 @@
-import type { LockKeys } from "../../../application/ports/index.js";
-
-/** The string names of a transaction's lock keys, sorted: the one global order of taking them. */
-export function lockNames(locks: LockKeys): string[] {
-  const names = new Set<string>();
-  for (const user of locks.users ?? []) names.add(`user:${user.domainId}:${user.userId}`);
-  for (const key of locks.emailKeys ?? []) names.add(`email:${key}`);
-  for (const id of locks.contactIds ?? []) names.add(`contact:${id}`);
-  return [...names].sort();
-}
-
 /** In-process mutual exclusion per key: waiters are served in arrival order. */
 export class KeyLocks {
   private readonly tails = new Map<string, Promise<void>>();

@@ -1,16 +1,16 @@
-import { err, type Result, ResultAsync } from "neverthrow";
+import type { Result, ResultAsync } from "neverthrow";
 import {
-  ConcurrentWriteError,
   type LockKeys,
   type StoreError,
   type Stores,
   StoreUnavailableError,
-  storeErrorOf,
   type UnitOfWork,
   type Work,
 } from "../../../application/ports/index.js";
 import type { Domain } from "../../../domain/index.js";
-import { KeyLocks, lockNames } from "./key-locks.js";
+import { lockNames } from "../lock-names.js";
+import { retryOnConcurrentWrites, type StoreRuntime, settle } from "../store-runtime.js";
+import { KeyLocks } from "./key-locks.js";
 import { MemoryContacts } from "./memory-contacts.js";
 import { MemoryDomains } from "./memory-domains.js";
 import { MemoryAuditLog, MemoryOutbox } from "./memory-journals.js";
@@ -32,14 +32,12 @@ export interface MemoryStoreOptions {
   failWhen?: (call: StoreCall) => Error | null;
 }
 
-const MAX_ATTEMPTS = 8;
-
 /**
  * Every port kept in process memory: for tests, demos and embedding without a database.
  * Transactions are atomic (a journal undoes their writes), serialised per lock key like the
  * SQL store, and retried when a write loses a race on a uniqueness invariant.
  */
-export class MemoryStore implements UnitOfWork {
+export class MemoryStore implements StoreRuntime {
   /** Set to simulate a store that went away: every call then rejects as unavailable. */
   offline = false;
   private readonly locks = new KeyLocks();
@@ -56,7 +54,7 @@ export class MemoryStore implements UnitOfWork {
   }
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
-    return this.settle(async () => {
+    return settle(async () => {
       const release = await this.locks.acquire(lockNames(locks));
       try {
         return await this.withRetries(work);
@@ -66,21 +64,27 @@ export class MemoryStore implements UnitOfWork {
     });
   }
 
+  async ping(): Promise<boolean> {
+    return !this.offline;
+  }
+
+  async close(): Promise<void> {}
+
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
-    return this.settle(() => work(this.stores(null)));
+    return settle(() => work(this.stores(null)));
   }
 
   discarding<T, E>(
     work: (uow: UnitOfWork) => Promise<Result<T, E>>,
   ): ResultAsync<T, E | StoreError> {
-    return this.settle(() => {
+    return settle(() => {
       this.ensureOnline();
       return work(new MemoryStore(copy(this.tables), this.failWhen));
     });
   }
 
-  private async withRetries<T, E>(work: Work<T, E>): Promise<Result<T, E>> {
-    for (let attempt = 1; ; attempt++) {
+  private withRetries<T, E>(work: Work<T, E>): Promise<Result<T, E>> {
+    return retryOnConcurrentWrites(async () => {
       const journal = new Journal();
       try {
         const result = await work(this.stores(journal));
@@ -88,21 +92,9 @@ export class MemoryStore implements UnitOfWork {
         return result;
       } catch (cause) {
         journal.rollback();
-        if (!(cause instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw cause;
+        throw cause;
       }
-    }
-  }
-
-  /**
-   * Turns a rejection, or a throw before the first await, into an error value, so that no
-   * caller ever sees one.
-   */
-  private settle<T, E>(run: () => Promise<Result<T, E>>): ResultAsync<T, E | StoreError> {
-    return new ResultAsync(
-      Promise.resolve()
-        .then(run)
-        .catch((cause: unknown) => err<T, E | StoreError>(storeErrorOf(cause))),
-    );
+    });
   }
 
   private stores(journal: Journal | null): Stores {

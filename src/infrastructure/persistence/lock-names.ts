@@ -1,0 +1,10 @@
+import type { LockKeys } from "../../application/ports/index.js";
+
+/** The names of a transaction's lock keys, sorted and without repeats. */
+export function lockNames(locks: LockKeys): string[] {
+  const names = new Set<string>();
+  for (const user of locks.users ?? []) names.add(`user:${user.domainId}:${user.userId}`);
+  for (const key of locks.emailKeys ?? []) names.add(`email:${key}`);
+  for (const id of locks.contactIds ?? []) names.add(`contact:${id}`);
+  return [...names].sort();
+}

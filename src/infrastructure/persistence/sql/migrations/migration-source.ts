@@ -1,0 +1,25 @@
+import type { Knex } from "knex";
+import * as initialSchema from "./001-initial-schema.js";
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * The migrations, imported statically: knex cannot load `.ts` files from a directory under
+ * every loader (vitest, tsx, compiled), but it can take them from this source.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  "001-initial-schema": initialSchema,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = MIGRATIONS[name];
+    if (!migration) throw new Error(`Unknown migration ${name}.`);
+    return migration;
+  },
+};

@@ -1,0 +1,47 @@
+import { PGlite } from "@electric-sql/pglite";
+import knex, { type Knex } from "knex";
+import ClientPGLite from "knex-pglite";
+
+export interface PostgresConnection {
+  kind: "postgres";
+  url: string;
+  /** Schema holding the tables (default public); tests use one each. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export interface PgliteConnection {
+  kind: "pglite";
+  /** Directory the database persists in; absent: in memory, gone at close. */
+  dataDir?: string;
+  /** An already open PGlite (e.g. a clone of a migrated template). */
+  pglite?: PGlite;
+}
+
+export type SqlConnection = PostgresConnection | PgliteConnection;
+
+const ACQUIRE_TIMEOUT_MS = 5_000;
+const PGLITE_ACQUIRE_TIMEOUT_MS = 120_000;
+
+export function connect(connection: SqlConnection): Knex {
+  if (connection.kind === "postgres") {
+    return knex({
+      client: "pg",
+      connection: {
+        connectionString: connection.url,
+        connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS,
+        application_name: "civilink",
+      },
+      pool: { min: 0, max: connection.poolSize ?? 10 },
+      acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+      ...(connection.schema ? { searchPath: [connection.schema] } : {}),
+    });
+  }
+  const pglite = connection.pglite ?? new PGlite(connection.dataDir);
+  return knex({
+    client: ClientPGLite as unknown as typeof knex.Client,
+    connection: { pglite } as unknown as Knex.StaticConnectionConfig,
+    // One connection for everything: a long transaction (a dry run) makes others queue.
+    acquireConnectionTimeout: PGLITE_ACQUIRE_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,111 @@
+import type { Knex } from "knex";
+import { StoreUnavailableError } from "../../../application/ports/index.js";
+import type { Domain } from "../../../domain/index.js";
+import type { StoreRuntime } from "../store-runtime.js";
+import { migrationSource } from "./migrations/migration-source.js";
+import { domainRowOf } from "./rows.js";
+import { connect, type SqlConnection } from "./sql-connection.js";
+import { translateSqlError } from "./sql-errors.js";
+import { SqlUnitOfWork } from "./sql-unit-of-work.js";
+
+export interface SqlStoreOptions {
+  connection: SqlConnection;
+  /** Domains created when missing (domain 1, SPEC §1); existing ones are left as they are. */
+  domains?: Domain[];
+}
+
+const MIGRATION_LOCK_RETRIES = 50;
+const MIGRATION_LOCK_WAIT_MS = 200;
+
+/**
+ * PostgreSQL or embedded PGlite through the same knex adapters. The schema is brought up to
+ * date, and the default domains created, before the first use; a store that was unreachable
+ * then tries again at the next use.
+ */
+export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
+  private preparing: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly options: SqlStoreOptions,
+  ) {
+    super(knex, () => this.prepared());
+  }
+
+  static open(options: SqlStoreOptions): SqlStore {
+    return new SqlStore(connect(options.connection), options);
+  }
+
+  /** Brings the schema up to date now (the `migrate` command); rejects when it cannot. */
+  async migrate(): Promise<void> {
+    await this.prepared();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.prepared();
+      await this.knex.raw("select 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.knex.destroy();
+  }
+
+  /** Rolls every migration back (tests of the down migrations). */
+  async rollbackAll(): Promise<void> {
+    await this.knex.migrate.rollback(this.migrationConfig(), true);
+    this.preparing = null;
+  }
+
+  private prepared(): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError("The store is closed."));
+    this.preparing ??= this.prepare().catch((cause: unknown) => {
+      this.preparing = null;
+      throw translateSqlError(cause);
+    });
+    return this.preparing;
+  }
+
+  private async prepare(): Promise<void> {
+    const { connection } = this.options;
+    if (connection.kind === "postgres" && connection.schema) {
+      await this.knex.raw("create schema if not exists ??", [connection.schema]);
+    }
+    await this.migrateWithRetries();
+    const domains = this.options.domains ?? [];
+    if (domains.length > 0) {
+      await this.knex("domains").insert(domains.map(domainRowOf)).onConflict("id").ignore();
+    }
+  }
+
+  /** Another process may be migrating the same database: wait for it rather than fail. */
+  private async migrateWithRetries(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.knex.migrate.latest(this.migrationConfig());
+        return;
+      } catch (cause) {
+        const locked = cause instanceof Error && cause.message.includes("already locked");
+        if (!locked || attempt >= MIGRATION_LOCK_RETRIES) throw cause;
+        await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_WAIT_MS));
+      }
+    }
+  }
+
+  private migrationConfig(): Knex.MigratorConfig {
+    const { connection } = this.options;
+    return {
+      migrationSource,
+      ...(connection.kind === "postgres" && connection.schema
+        ? { schemaName: connection.schema }
+        : {}),
+    };
+  }
+}
