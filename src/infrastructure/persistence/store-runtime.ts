@@ -8,6 +8,8 @@ import {
 
 /** A store as the process that runs it sees it: the unit of work, plus its lifecycle. */
 export interface StoreRuntime extends UnitOfWork {
+  /** Brings the schema up to date and creates the default domains (start, `migrate`). */
+  prepare(): ResultAsync<void, StoreError>;
   /** Whether the store answers now (readiness). */
   ping(): Promise<boolean>;
   /** Releases connections and files; the store answers StoreUnavailable afterwards. */

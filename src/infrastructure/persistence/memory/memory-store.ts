@@ -1,4 +1,4 @@
-import type { Result, ResultAsync } from "neverthrow";
+import { ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type LockKeys,
   type StoreError,
@@ -61,6 +61,13 @@ export class MemoryStore implements StoreRuntime {
       } finally {
         release();
       }
+    });
+  }
+
+  prepare(): ResultAsync<void, StoreError> {
+    return settle(async () => {
+      this.ensureOnline();
+      return ok(undefined);
     });
   }
 

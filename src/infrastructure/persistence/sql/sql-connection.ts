@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import knex, { type Knex } from "knex";
 import ClientPGLite from "knex-pglite";
@@ -21,6 +23,9 @@ export interface PgliteConnection {
 export type SqlConnection = PostgresConnection | PgliteConnection;
 
 const ACQUIRE_TIMEOUT_MS = 5_000;
+
+/** Knex logs connection failures itself; they reach callers as StoreUnavailable values instead. */
+const quietLog = { warn() {}, error() {}, deprecate() {}, debug() {} };
 const PGLITE_ACQUIRE_TIMEOUT_MS = 120_000;
 
 export function connect(connection: SqlConnection): Knex {
@@ -34,14 +39,23 @@ export function connect(connection: SqlConnection): Knex {
       },
       pool: { min: 0, max: connection.poolSize ?? 10 },
       acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+      log: quietLog,
       ...(connection.schema ? { searchPath: [connection.schema] } : {}),
     });
   }
-  const pglite = connection.pglite ?? new PGlite(connection.dataDir);
+  const pglite = connection.pglite ?? openPglite(connection.dataDir);
   return knex({
     client: ClientPGLite as unknown as typeof knex.Client,
     connection: { pglite } as unknown as Knex.StaticConnectionConfig,
     // One connection for everything: a long transaction (a dry run) makes others queue.
     acquireConnectionTimeout: PGLITE_ACQUIRE_TIMEOUT_MS,
+    log: quietLog,
   });
+}
+
+function openPglite(dataDir: string | undefined): PGlite {
+  if (dataDir === undefined) return new PGlite();
+  const directory = resolve(dataDir);
+  mkdirSync(dirname(directory), { recursive: true });
+  return new PGlite(directory);
 }

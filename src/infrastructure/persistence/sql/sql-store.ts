@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
-import { StoreUnavailableError } from "../../../application/ports/index.js";
+import { ok, type ResultAsync } from "neverthrow";
+import { type StoreError, StoreUnavailableError } from "../../../application/ports/index.js";
 import type { Domain } from "../../../domain/index.js";
-import type { StoreRuntime } from "../store-runtime.js";
+import { type StoreRuntime, settle } from "../store-runtime.js";
 import { migrationSource } from "./migrations/migration-source.js";
 import { domainRowOf } from "./rows.js";
 import { connect, type SqlConnection } from "./sql-connection.js";
@@ -37,7 +38,11 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
     return new SqlStore(connect(options.connection), options);
   }
 
-  /** Brings the schema up to date now (the `migrate` command); rejects when it cannot. */
+  prepare(): ResultAsync<void, StoreError> {
+    return settle(async () => ok(await this.prepared()), translateSqlError);
+  }
+
+  /** Brings the schema up to date now; rejects when it cannot. */
   async migrate(): Promise<void> {
     await this.prepared();
   }
@@ -66,14 +71,14 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
 
   private prepared(): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError("The store is closed."));
-    this.preparing ??= this.prepare().catch((cause: unknown) => {
+    this.preparing ??= this.migrateAndSeed().catch((cause: unknown) => {
       this.preparing = null;
       throw translateSqlError(cause);
     });
     return this.preparing;
   }
 
-  private async prepare(): Promise<void> {
+  private async migrateAndSeed(): Promise<void> {
     const { connection } = this.options;
     if (connection.kind === "postgres" && connection.schema) {
       await this.knex.raw("create schema if not exists ??", [connection.schema]);

@@ -1,0 +1,28 @@
+import type { Container } from "inversify";
+import { loadConfig } from "../../infrastructure/config/config.js";
+import { buildContainer } from "../../infrastructure/container/composition-root.js";
+import { TOKENS } from "../../infrastructure/container/tokens.js";
+import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import { CliFailure, EXIT } from "./exit-codes.js";
+
+export interface OpenedStore {
+  container: Container;
+  store: StoreRuntime;
+}
+
+/**
+ * Builds civilink on the store the environment selects and brings its schema up to date, as
+ * every command does before its work.
+ */
+export async function openStore(): Promise<OpenedStore> {
+  const config = loadConfig();
+  if (config.isErr()) throw new CliFailure(`invalid configuration: ${config.error.message}`, EXIT.badInput);
+  const container = buildContainer({ ...config.value.store, cms: config.value.cms });
+  const store = container.get(TOKENS.Store);
+  const prepared = await store.prepare();
+  if (prepared.isErr()) {
+    await store.close();
+    throw new CliFailure(`the store is unavailable: ${prepared.error.message}`, EXIT.storeUnavailable);
+  }
+  return { container, store };
+}
