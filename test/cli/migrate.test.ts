@@ -16,9 +16,13 @@ describe("civilink migrate", () => {
   });
 
   it("exits 3 with one line when the database cannot be reached", async () => {
-    const result = await runCli(["migrate"], { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+    const result = await runCli(["migrate"], {
+      DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
+    });
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe("civilink: the store is unavailable: The database is unavailable.\n");
+    expect(result.stderr).toBe(
+      "civilink: the store is unavailable: The database is unavailable.\n",
+    );
   });
 
   it("exits 2 with one line for an invalid configuration", async () => {

@@ -172,8 +172,9 @@ if (await shouldRun(postgresTestStore)) {
       });
       expect(linked._unsafeUnwrap().outcome).toBe("created-contact");
       const link = linked._unsafeUnwrap().link!;
-      const contactBefore = (await app.getContact.execute({ contactId: link.contactId }))
-        ._unsafeUnwrap();
+      const contactBefore = (
+        await app.getContact.execute({ contactId: link.contactId })
+      )._unsafeUnwrap();
       // Connections are open (and idle in the pool) when the server goes away.
       await Promise.all([1, 2, 3].map(() => app.getDomain.execute({ domainId: 1 })));
       expect(await app.store.ping()).toBe(true);
@@ -188,12 +189,10 @@ if (await shouldRun(postgresTestStore)) {
       expect(await app.store.ping()).toBe(true);
 
       // What was written before the outage is intact.
-      expect((await app.getLink.execute({ domainId: 1, userId: 5 }))._unsafeUnwrap()).toEqual(
-        link,
+      expect((await app.getLink.execute({ domainId: 1, userId: 5 }))._unsafeUnwrap()).toEqual(link);
+      expect((await app.getContact.execute({ contactId: link.contactId }))._unsafeUnwrap()).toEqual(
+        contactBefore,
       );
-      expect(
-        (await app.getContact.execute({ contactId: link.contactId }))._unsafeUnwrap(),
-      ).toEqual(contactBefore);
       expect(contactBefore.emails).toEqual([
         { email: "a@x.org", isPrimary: true, locationType: "Home" },
       ]);
@@ -217,8 +216,9 @@ if (await shouldRun(postgresTestStore)) {
       expect(newUser._unsafeUnwrap().contactId).not.toBe(link.contactId);
       expect((await app.getDomain.execute({ domainId: 1 }))._unsafeUnwrap().id).toBe(1);
       for (const dryRun of [true, false]) {
-        const sync = (await app.synchronizeAllUsers.execute({ domainId: 1, dryRun }))
-          ._unsafeUnwrap();
+        const sync = (
+          await app.synchronizeAllUsers.execute({ domainId: 1, dryRun })
+        )._unsafeUnwrap();
         expect(sync.failures).toEqual([]);
         expect(sync.report).toMatchObject({ checked: 2, alreadyLinked: 2, failed: 0 });
       }
@@ -261,8 +261,9 @@ if (await shouldRun(postgresTestStore)) {
 
       await proxy.start();
       expect(
-        (await app.linkOnLogin.execute({ domainId: 1, userId: 7, profile: { email: "c@x.org" } }))
-          ._unsafeUnwrap().outcome,
+        (
+          await app.linkOnLogin.execute({ domainId: 1, userId: 7, profile: { email: "c@x.org" } })
+        )._unsafeUnwrap().outcome,
       ).toBe("created-contact");
     });
 
@@ -285,8 +286,9 @@ if (await shouldRun(postgresTestStore)) {
       });
       expect(linked._unsafeUnwrap().outcome).toBe("created-contact");
       expect(
-        (await app.linkOnLogin.execute({ domainId: 1, userId: 5, profile: { email: "a@x.org" } }))
-          ._unsafeUnwrap().outcome,
+        (
+          await app.linkOnLogin.execute({ domainId: 1, userId: 5, profile: { email: "a@x.org" } })
+        )._unsafeUnwrap().outcome,
       ).toBe("already-linked");
     });
   });

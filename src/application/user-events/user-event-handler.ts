@@ -8,6 +8,7 @@ import {
   mergeUser,
   type Outcome,
   outcomeOf,
+  type PolicyAction,
   policyFor,
   type UserId,
   type UserProfile,
@@ -25,6 +26,7 @@ import {
   type Clock,
   type LockKeys,
   type StoreError,
+  type Stores,
   storeFailed,
   type UnitOfWork,
 } from "../ports/index.js";
@@ -47,7 +49,9 @@ export type LinkingEvent = "registration" | "login" | "interaction" | "profile-u
  * Either the answer, or what the transaction must lock: the stored user (for its email keys)
  * and, for an email sync, the links of the user's contact, whose users §7 may write to.
  */
-type FirstLook = { answer: Outcome } | { stored: CmsUser | null; contactLinks: Link[] };
+type FirstLook =
+  | { answer: Outcome }
+  | { stored: CmsUser | null; link: Link | null; contactLinks: Link[]; action: PolicyAction };
 
 /**
  * What every user event shares (SPEC §5): upsert the user into the directory, then do what
@@ -73,7 +77,7 @@ export class UserEventHandler {
   ): ResultAsync<Outcome, UserEventError> {
     return this.firstLook(event, input).andThen((look) => {
       if ("answer" in look) return okAsync(look.answer);
-      const locks = locksFor(input, look.stored, look.contactLinks);
+      const locks = locksFor(input, look);
       return this.handleInTransaction(event, input, locks).orElse((error) => {
         if (!isStaleLocks(error)) return errAsync(error);
         if (attempt >= MAX_LOCK_ATTEMPTS) {
@@ -103,7 +107,7 @@ export class UserEventHandler {
         return ok({ answer: outcomeOf("already-linked", link) });
       const contactLinks =
         action === "email-sync" && link ? await stores.links.findByContact(link.contactId) : [];
-      return ok({ stored, contactLinks });
+      return ok({ stored, link, contactLinks, action });
     });
   }
 
@@ -119,10 +123,12 @@ export class UserEventHandler {
         if (domain.isErr()) return err(domain.error);
         const stored = await stores.users.get(input.domainId, input.userId);
         const { user, changed } = mergeUser(stored, input.domainId, input.userId, input.profile);
-        if (!locksCover(locks, user)) return err(STALE_LOCKS);
+        const action = policyFor(domain.value.cms, event);
+        if ((await needsEmailLock(stores, action, input)) && !locksCover(locks, user)) {
+          return err(STALE_LOCKS);
+        }
         if (changed) await stores.users.put(user);
         const now = this.clock.now();
-        const action = policyFor(domain.value.cms, event);
         switch (action) {
           case "ensure-link":
             return ok(
@@ -143,15 +149,32 @@ export class UserEventHandler {
 }
 
 /**
- * The user, every email key the merged profile may end up with, and the users linked to the
- * same contact (an email sync may carry the new email to their links, SPEC §7).
+ * Only a user who may be linked or whose email may be synced needs the email keys: an
+ * already-linked user's login, however many arrive at once, queues on its own user alone and
+ * never behind the logins of others sharing its email.
  */
-function locksFor(input: UserEventInput, stored: CmsUser | null, contactLinks: Link[]): LockKeys {
-  const keys = [input.profile.email, stored?.email]
+async function needsEmailLock(stores: Stores, action: PolicyAction, input: UserEventInput) {
+  if (action === "email-sync") return true;
+  if (action !== "ensure-link") return false;
+  return (await stores.links.findByUser(input.domainId, input.userId)) === null;
+}
+
+/**
+ * The user; and, unless the first look found nothing to link, every email key the merged
+ * profile may end up with, and the users linked to the same contact (an email sync may carry
+ * the new email to their links, SPEC §7). Should the first look be out of date, the
+ * transaction finds its locks short and starts again.
+ */
+function locksFor(input: UserEventInput, look: Exclude<FirstLook, { answer: Outcome }>): LockKeys {
+  const user = { domainId: input.domainId, userId: input.userId };
+  const userOnly =
+    look.action === "upsert-only" || (look.action === "ensure-link" && look.link !== null);
+  if (userOnly) return { users: [user] };
+  const keys = [input.profile.email, look.stored?.email]
     .map((raw) => Email.parse(raw))
     .flatMap((email) => (email.isOk() ? [email.value.key] : []));
   return {
-    users: [{ domainId: input.domainId, userId: input.userId }, ...linkedUserLocks(contactLinks)],
+    users: [user, ...linkedUserLocks(look.contactLinks)],
     emailKeys: [...new Set(keys)],
   };
 }

@@ -55,7 +55,11 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
     kind === "memory"
       ? { store: "memory" }
       : kind === "postgres"
-        ? { store: "postgres", url: env.DATABASE_URL as string, poolSize: env.CIVILINK_DB_POOL_SIZE }
+        ? {
+            store: "postgres",
+            url: env.DATABASE_URL as string,
+            poolSize: env.CIVILINK_DB_POOL_SIZE,
+          }
         : { store: "pglite", dataDir: `${env.CIVILINK_DATA_DIR}/pglite` };
   return ok({ store, cms: env.CIVILINK_CMS, dataDir: env.CIVILINK_DATA_DIR });
 }

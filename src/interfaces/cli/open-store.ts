@@ -16,13 +16,17 @@ export interface OpenedStore {
  */
 export async function openStore(): Promise<OpenedStore> {
   const config = loadConfig();
-  if (config.isErr()) throw new CliFailure(`invalid configuration: ${config.error.message}`, EXIT.badInput);
+  if (config.isErr())
+    throw new CliFailure(`invalid configuration: ${config.error.message}`, EXIT.badInput);
   const container = buildContainer({ ...config.value.store, cms: config.value.cms });
   const store = container.get(TOKENS.Store);
   const prepared = await store.prepare();
   if (prepared.isErr()) {
     await store.close();
-    throw new CliFailure(`the store is unavailable: ${prepared.error.message}`, EXIT.storeUnavailable);
+    throw new CliFailure(
+      `the store is unavailable: ${prepared.error.message}`,
+      EXIT.storeUnavailable,
+    );
   }
   return { container, store };
 }

@@ -10,7 +10,11 @@ export interface CliRun {
 }
 
 /** Runs the civilink CLI from source in a child process with exactly `env` (plus PATH). */
-export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
       env: { PATH: process.env.PATH ?? "", ...env },

@@ -15,7 +15,11 @@ describe("configuration from the environment", () => {
 
   it("uses PostgreSQL when DATABASE_URL is set", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u@db:5432/crm" })._unsafeUnwrap();
-    expect(config.store).toEqual({ store: "postgres", url: "postgres://u@db:5432/crm", poolSize: 10 });
+    expect(config.store).toEqual({
+      store: "postgres",
+      url: "postgres://u@db:5432/crm",
+      poolSize: 10,
+    });
   });
 
   it("keeps everything in memory with CIVILINK_STORE=memory, even with DATABASE_URL", () => {

@@ -36,10 +36,12 @@ export class MemoryLinks implements LinkRepository {
   }
 
   async findByUsers(domainId: DomainId, userIds: readonly UserId[]): Promise<Link[]> {
-    return userIds.flatMap((userId) => {
-      const link = this.tables.links.get(userKey(domainId, userId));
-      return link ? [copy(link)] : [];
-    });
+    return [...new Set(userIds)]
+      .sort((a, b) => a - b)
+      .flatMap((userId) => {
+        const link = this.tables.links.get(userKey(domainId, userId));
+        return link ? [copy(link)] : [];
+      });
   }
 
   async findByContact(contactId: ContactId): Promise<Link[]> {
@@ -61,6 +63,7 @@ export class MemoryLinks implements LinkRepository {
   async findByUfNameKey(domainId: DomainId, key: string): Promise<Link[]> {
     return this.inDomain(domainId)
       .filter((link) => emailKeyOf(link.ufName) === key)
+      .sort((a, b) => a.userId - b.userId)
       .map(copy);
   }
 

@@ -40,6 +40,7 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements StoreRuntime {
   /** Set to simulate a store that went away: every call then rejects as unavailable. */
   offline = false;
+  private closed = false;
   private readonly locks = new KeyLocks();
 
   private constructor(
@@ -55,6 +56,7 @@ export class MemoryStore implements StoreRuntime {
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
+      this.ensureOnline();
       const release = await this.locks.acquire(lockNames(locks));
       try {
         return await this.withRetries(work);
@@ -72,13 +74,19 @@ export class MemoryStore implements StoreRuntime {
   }
 
   async ping(): Promise<boolean> {
-    return !this.offline;
+    return !this.offline && !this.closed;
   }
 
-  async close(): Promise<void> {}
+  /** Like the SQL store's: every call answers StoreUnavailable afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
-    return settle(() => work(this.stores(null)));
+    return settle(() => {
+      this.ensureOnline();
+      return work(this.stores(null));
+    });
   }
 
   discarding<T, E>(
@@ -136,6 +144,7 @@ export class MemoryStore implements StoreRuntime {
   }
 
   private ensureOnline() {
+    if (this.closed) throw new StoreUnavailableError("The in-memory store is closed.");
     if (this.offline) throw new StoreUnavailableError("The in-memory store is offline.");
   }
 }

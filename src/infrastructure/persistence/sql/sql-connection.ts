@@ -22,7 +22,13 @@ export interface PgliteConnection {
 
 export type SqlConnection = PostgresConnection | PgliteConnection;
 
-const ACQUIRE_TIMEOUT_MS = 5_000;
+/** A server that does not answer a new connection within this is unavailable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a call may wait for a free pooled connection in a burst. A database that is down
+ * fails the waiting calls at once (knex propagates the connection error), not after this.
+ */
+const ACQUIRE_TIMEOUT_MS = 30_000;
 
 /** Knex logs connection failures itself; they reach callers as StoreUnavailable values instead. */
 const quietLog = { warn() {}, error() {}, deprecate() {}, debug() {} };
@@ -34,7 +40,7 @@ export function connect(connection: SqlConnection): Knex {
       client: "pg",
       connection: {
         connectionString: connection.url,
-        connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         application_name: "civilink",
       },
       pool: { min: 0, max: connection.poolSize ?? 10 },

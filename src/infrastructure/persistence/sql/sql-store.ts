@@ -3,6 +3,7 @@ import { ok, type ResultAsync } from "neverthrow";
 import { type StoreError, StoreUnavailableError } from "../../../application/ports/index.js";
 import type { Domain } from "../../../domain/index.js";
 import { type StoreRuntime, settle } from "../store-runtime.js";
+import { lockId } from "./advisory-locks.js";
 import { migrationSource } from "./migrations/migration-source.js";
 import { domainRowOf } from "./rows.js";
 import { connect, type SqlConnection } from "./sql-connection.js";
@@ -78,23 +79,33 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
     return this.preparing;
   }
 
+  /**
+   * In one transaction under an advisory lock on the schema, so that processes starting at
+   * the same moment prepare one after the other: knex creates its migration tables and the
+   * row of its lock before it takes that lock, and two doing so at once fail ("relation
+   * knex_migrations already exists") or leave two lock rows, which no migration can take.
+   */
   private async migrateAndSeed(): Promise<void> {
     const { connection } = this.options;
-    if (connection.kind === "postgres" && connection.schema) {
-      await this.knex.raw("create schema if not exists ??", [connection.schema]);
-    }
-    await this.migrateWithRetries();
-    const domains = this.options.domains ?? [];
-    if (domains.length > 0) {
-      await this.knex("domains").insert(domains.map(domainRowOf)).onConflict("id").ignore();
-    }
+    const schema = connection.kind === "postgres" ? connection.schema : undefined;
+    await this.knex.transaction(async (trx) => {
+      await trx.raw("select pg_advisory_xact_lock(?::bigint)", [
+        String(lockId(`migrations:${schema ?? ""}`)),
+      ]);
+      if (schema) await trx.raw("create schema if not exists ??", [schema]);
+      await this.migrateWithRetries(trx);
+      const domains = this.options.domains ?? [];
+      if (domains.length > 0) {
+        await trx("domains").insert(domains.map(domainRowOf)).onConflict("id").ignore();
+      }
+    });
   }
 
   /** Another process may be migrating the same database: wait for it rather than fail. */
-  private async migrateWithRetries(): Promise<void> {
+  private async migrateWithRetries(trx: Knex.Transaction): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.knex.migrate.latest(this.migrationConfig());
+        await trx.migrate.latest(this.migrationConfig());
         return;
       } catch (cause) {
         const locked = cause instanceof Error && cause.message.includes("already locked");

@@ -19,8 +19,12 @@ export class SqlUsers implements UserDirectory {
   }
 
   async remove(domainId: DomainId, userId: UserId): Promise<boolean> {
-    const count = await this.db("users").where({ domain_id: domainId, user_id: userId }).delete();
-    return num(count) > 0;
+    // Rows returned rather than a count: knex-pglite answers a delete with no row count.
+    const removed = (await this.db("users")
+      .where({ domain_id: domainId, user_id: userId })
+      .delete()
+      .returning("user_id")) as unknown[];
+    return removed.length > 0;
   }
 
   list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>> {

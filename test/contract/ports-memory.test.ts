@@ -1,0 +1,4 @@
+import { memoryTestStore } from "../support/test-stores.js";
+import { describePortContracts } from "./ports/index.js";
+
+describePortContracts("memory", () => memoryTestStore.makeStore());

@@ -1,0 +1,4 @@
+import { pgliteTestStore } from "../support/test-stores.js";
+import { describePortContracts } from "./ports/index.js";
+
+describePortContracts("pglite", () => pgliteTestStore.makeStore());
