@@ -13,6 +13,11 @@ const environmentSchema = z.object({
   CIVILINK_DATA_DIR: z.string().min(1).default("./.civilink"),
   CIVILINK_CMS: z.enum(CMS_KINDS).default("drupal"),
   CIVILINK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CIVILINK_API_KEYS: z.string().optional(),
+  CIVILINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  CIVILINK_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info"),
 });
 
 export interface Config {
@@ -20,6 +25,11 @@ export interface Config {
   /** CMS of domain 1 when it is first created. */
   cms: CmsKind;
   dataDir: string;
+  /** `name:secret:scopes,…`; unset: a generated admin key kept in the data directory. */
+  apiKeys: string | undefined;
+  /** Requests a minute per API key; 0: no limit. */
+  rateLimitPerMinute: number;
+  logLevel: string;
 }
 
 export interface InvalidConfig {
@@ -61,5 +71,12 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
             poolSize: env.CIVILINK_DB_POOL_SIZE,
           }
         : { store: "pglite", dataDir: `${env.CIVILINK_DATA_DIR}/pglite` };
-  return ok({ store, cms: env.CIVILINK_CMS, dataDir: env.CIVILINK_DATA_DIR });
+  return ok({
+    store,
+    cms: env.CIVILINK_CMS,
+    dataDir: env.CIVILINK_DATA_DIR,
+    apiKeys: env.CIVILINK_API_KEYS,
+    rateLimitPerMinute: env.CIVILINK_RATE_LIMIT_PER_MINUTE,
+    logLevel: env.CIVILINK_LOG_LEVEL,
+  });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerMigrate } from "./commands/migrate.js";
+import { registerServe } from "./commands/serve.js";
 import { CliFailure, EXIT, type ExitCode } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description("Links CMS user accounts to CRM contacts.")
     .exitOverride()
     .showHelpAfterError("(run civilink --help for usage)");
+  registerServe(program);
   registerMigrate(program);
   return program;
 }

@@ -1,5 +1,5 @@
 import type { Container } from "inversify";
-import { loadConfig } from "../../infrastructure/config/config.js";
+import { type Config, loadConfig } from "../../infrastructure/config/config.js";
 import { buildContainer } from "../../infrastructure/container/composition-root.js";
 import { TOKENS } from "../../infrastructure/container/tokens.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
@@ -8,6 +8,7 @@ import { CliFailure, EXIT } from "./exit-codes.js";
 export interface OpenedStore {
   container: Container;
   store: StoreRuntime;
+  config: Config;
 }
 
 /**
@@ -28,5 +29,5 @@ export async function openStore(): Promise<OpenedStore> {
       EXIT.storeUnavailable,
     );
   }
-  return { container, store };
+  return { container, store, config: config.value };
 }

@@ -1,0 +1,39 @@
+import type { Container } from "inversify";
+import { TOKENS } from "./tokens.js";
+
+/** The use cases by the names the library and the interfaces call them. */
+export const USE_CASE_TOKENS = {
+  linkOnRegistration: TOKENS.LinkOnRegistration,
+  linkOnLogin: TOKENS.LinkOnLogin,
+  linkOnInteraction: TOKENS.LinkOnInteraction,
+  syncUserEmail: TOKENS.SyncUserEmail,
+  recordAnonymousInteraction: TOKENS.RecordAnonymousInteraction,
+  unlinkUser: TOKENS.UnlinkUser,
+  createContact: TOKENS.CreateContact,
+  updateContact: TOKENS.UpdateContact,
+  syncContactEmail: TOKENS.SyncContactEmail,
+  trashContact: TOKENS.TrashContact,
+  putDomain: TOKENS.PutDomain,
+  synchronizeAllUsers: TOKENS.SynchronizeAllUsers,
+  getDomain: TOKENS.GetDomain,
+  listDomains: TOKENS.ListDomains,
+  getLink: TOKENS.GetLink,
+  listLinks: TOKENS.ListLinks,
+  getContact: TOKENS.GetContact,
+  findContactsByEmail: TOKENS.FindContactsByEmail,
+  listAudit: TOKENS.ListAudit,
+  listOutbox: TOKENS.ListOutbox,
+  listUsers: TOKENS.ListUsers,
+} as const;
+
+type Tokens = typeof USE_CASE_TOKENS;
+
+export type UseCases = {
+  [Name in keyof Tokens]: Tokens[Name] extends { readonly __type?: infer T } ? T : never;
+};
+
+export function resolveUseCases(container: Container): UseCases {
+  return Object.fromEntries(
+    Object.entries(USE_CASE_TOKENS).map(([name, token]) => [name, container.get<unknown>(token)]),
+  ) as UseCases;
+}

@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { pino } from "pino";
+import { adminKeyIn } from "../../http/admin-key.js";
+import { type ApiKey, parseApiKeys } from "../../http/api-keys.js";
+import { startServer } from "../../http/server.js";
+import { CliFailure, EXIT } from "../exit-codes.js";
+import { openStore } from "../open-store.js";
+import { hostOption, portOption } from "../options.js";
+
+export function registerServe(program: Command) {
+  program
+    .command("serve")
+    .description("run the HTTP API")
+    .option("--port <port>", "port to listen on (0: any free port)", portOption, 3000)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .action(async (options: { port: number; host: string }) => {
+      const { container, store, config } = await openStore();
+      const keys = await apiKeysOf(config.apiKeys, config.dataDir);
+      const logger = pino({
+        level: config.logLevel,
+        redact: ["req.headers.authorization", "*.authorization"],
+      });
+      const server = await startServer({
+        container,
+        apiKeys: keys.keys,
+        logger,
+        rateLimitPerMinute: config.rateLimitPerMinute,
+        host: hostOption(options.host),
+        port: options.port,
+      }).catch(async (cause: Error) => {
+        await store.close();
+        throw new CliFailure(
+          `cannot listen on ${options.host}:${options.port}: ${cause.message}`,
+          EXIT.badInput,
+        );
+      });
+      process.stdout.write(`civilink listening on ${server.url} (store: ${config.store.store})\n`);
+      if (keys.newSecret) {
+        process.stdout.write(
+          `Admin API key, shown only now (set CIVILINK_API_KEYS to choose your own): ${keys.newSecret}\n`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const shutdown = () => {
+          logger.info("shutting down");
+          void server.stop().then(resolve);
+        };
+        process.once("SIGTERM", shutdown);
+        process.once("SIGINT", shutdown);
+      });
+    });
+}
+
+async function apiKeysOf(
+  configured: string | undefined,
+  dataDir: string,
+): Promise<{ keys: ApiKey[]; newSecret: string | null }> {
+  if (configured === undefined) {
+    const { key, newSecret } = await adminKeyIn(dataDir);
+    return { keys: [key], newSecret };
+  }
+  const keys = parseApiKeys(configured);
+  if (typeof keys === "string") {
+    throw new CliFailure(`invalid configuration: CIVILINK_API_KEYS: ${keys}`, EXIT.badInput);
+  }
+  return { keys, newSecret: null };
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import type { UseCases } from "../../infrastructure/container/use-cases.js";
+import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import type { ApiKey } from "./api-keys.js";
+import { authenticate } from "./authenticate.js";
+import { sendError } from "./http-errors.js";
+import { jsonBody, streamMediaType, validatedInput } from "./request-input.js";
+import type { RouteDefinition } from "./route-kit.js";
+
+export interface HttpAppOptions {
+  routes: readonly RouteDefinition[];
+  useCases: UseCases;
+  store: StoreRuntime;
+  apiKeys: readonly ApiKey[];
+  logger: Logger;
+  /** Requests per minute per API key; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** The Express application: every route of API.md, its errors, and nothing else. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestLogging(options.logger));
+  app.use(helmet());
+  const limit = perKeyRateLimit(options.rateLimitPerMinute);
+  for (const route of options.routes) {
+    const handlers: RequestHandler[] = [];
+    if (route.scope) handlers.push(authenticate(options.apiKeys, route.scope), limit);
+    handlers.push(route.stream ? streamMediaType(route) : jsonBody(route));
+    handlers.push(async (request, response) => {
+      const input = validatedInput(route, request);
+      if ("error" in input) return sendError(response, input.error);
+      const reply = await route.handle(input.ok as never, {
+        useCases: options.useCases,
+        store: options.store,
+        request,
+        response,
+      });
+      if ("error" in reply) return sendError(response, reply.error);
+      for (const [name, value] of Object.entries(reply.headers ?? {}))
+        response.setHeader(name, value);
+      if (reply.body === undefined) response.status(reply.status).end();
+      else response.status(reply.status).json(reply.body);
+    });
+    app[route.method](expressPath(route.path), ...handlers);
+  }
+  app.use((request, response) => {
+    sendError(response, {
+      kind: "NotFound",
+      message: `There is no route ${request.method} ${request.path}.`,
+    });
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+function requestLogging(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (request, response) => {
+      const given = request.headers["x-request-id"];
+      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+      response.setHeader("X-Request-Id", id);
+      return id;
+    },
+    serializers: {
+      req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+      res: (response) => ({ statusCode: response.statusCode }),
+    },
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? "error" : "info",
+  });
+}
+
+function perKeyRateLimit(perMinute: number): RequestHandler {
+  if (perMinute <= 0) return (_request, _response, next) => next();
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    keyGenerator: (_request, response) => (response.locals.apiKey as ApiKey).name,
+    handler: (_request, response) =>
+      sendError(response, {
+        kind: "RateLimited",
+        message: `More than ${perMinute} requests a minute for this key; slow down.`,
+      }),
+  });
+}
+
+/** Errors thrown before a handler answered: body parsing, or a bug (500 without details). */
+const errorHandler: ErrorRequestHandler = (error, request, response, _next) => {
+  if (response.headersSent) return;
+  const type = (error as { type?: string }).type;
+  if (type === "entity.parse.failed") {
+    return sendError(response, { kind: "MalformedJson", message: "The body is not valid JSON." });
+  }
+  if (type === "entity.too.large") {
+    return sendError(response, {
+      kind: "PayloadTooLarge",
+      message: "The body is larger than 100 kB.",
+    });
+  }
+  if (type === "charset.unsupported" || type === "encoding.unsupported") {
+    return sendError(response, {
+      kind: "UnsupportedMediaType",
+      message: "Send the body as UTF-8 JSON.",
+    });
+  }
+  if ((error as { status?: number }).status === 400) {
+    return sendError(response, { kind: "MalformedJson", message: "The body could not be read." });
+  }
+  request.log?.error({ err: error }, "unhandled error");
+  sendError(response, { kind: "Internal", message: "Something went wrong on our side." });
+};

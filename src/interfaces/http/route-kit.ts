@@ -1,0 +1,64 @@
+import type { Request, Response } from "express";
+import type { ResultAsync } from "neverthrow";
+import { z } from "zod";
+import type { UseCases } from "../../infrastructure/container/use-cases.js";
+import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import type { Scope } from "./api-keys.js";
+import type { HttpError } from "./http-errors.js";
+import { httpErrorOf, type UseCaseError } from "./use-case-errors.js";
+
+/** What a route's handler may use besides its validated input. */
+export interface RouteContext {
+  useCases: UseCases;
+  store: StoreRuntime;
+  request: Request;
+  response: Response;
+}
+
+export type Reply =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { error: HttpError };
+
+export type BodyKind = "json" | "stream";
+
+export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** In OpenAPI form: `/v1/domains/{domainId}`. */
+  path: string;
+  /** null: open to anyone (health, docs). */
+  scope: Scope | null;
+  summary: string;
+  tags: string[];
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  /** A JSON body; an absent body is validated as `{}` when `bodyOptional`. */
+  body?: z.ZodType<B>;
+  bodyOptional?: boolean;
+  /** A streamed body the handler reads itself, with the media types it accepts. */
+  stream?: { mediaTypes: string[] };
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handle(input: { params: P; query: Q; body: B }, context: RouteContext): Promise<Reply>;
+}
+
+export const defineRoute = <P, Q, B>(route: RouteDefinition<P, Q, B>) =>
+  route as unknown as RouteDefinition;
+
+/** Answers a use case's result: the mapped value with `status`, or its error. */
+export async function replyWith<T, E extends UseCaseError>(
+  result: ResultAsync<T, E>,
+  toBody: (value: T) => unknown = (value) => value,
+  status = 200,
+): Promise<Reply> {
+  const settled = await result;
+  if (settled.isErr()) return { error: httpErrorOf(settled.error) };
+  return { status, body: toBody(settled.value) };
+}
+
+/** A positive integer id in the path or the query, as a decimal string. */
+export const idString = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, "must be a positive integer")
+  .transform(Number);
+
+export const domainParams = z.strictObject({ domainId: idString });
+export const userParams = z.strictObject({ domainId: idString, userId: idString });

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import {
+  AUDIT_ACTIONS,
+  CMS_KINDS,
+  type CmsUser,
+  CONTACT_TYPES,
+  type Contact,
+  type Link,
+  type Outcome,
+  TRIGGERS,
+} from "../../domain/index.js";
+
+/** Request and response shapes of API.md; the routes validate with them and OpenAPI shows them. */
+
+const text = z.string().max(1000);
+const emailText = z.string().max(1000);
+
+export const userProfileSchema = z.strictObject({
+  email: emailText.optional(),
+  username: text.optional(),
+  firstName: text.optional(),
+  lastName: text.optional(),
+  name: text.optional(),
+});
+
+export const INTERACTION_KIND_VALUES = [
+  "profile",
+  "contribution",
+  "membership",
+  "event",
+  "other",
+] as const;
+
+export const interactionSchema = z.strictObject({
+  kind: z.enum(INTERACTION_KIND_VALUES),
+  user: userProfileSchema,
+});
+
+export const anonymousInteractionSchema = z.strictObject({
+  kind: z.enum(INTERACTION_KIND_VALUES),
+  email: emailText,
+  firstName: text.optional(),
+  lastName: text.optional(),
+});
+
+const weight = z.number().min(0).max(1e9);
+
+export const domainDefinitionSchema = z.strictObject({
+  name: text.optional(),
+  cms: z.enum(CMS_KINDS),
+  syncCmsEmail: z.boolean().optional(),
+  dedupeRule: z
+    .strictObject({
+      weights: z
+        .strictObject({
+          email: weight.optional(),
+          firstName: weight.optional(),
+          lastName: weight.optional(),
+        })
+        .optional(),
+      threshold: weight.optional(),
+    })
+    .optional(),
+});
+
+export const contactDefinitionSchema = z.strictObject({
+  contactType: z.enum(CONTACT_TYPES).optional(),
+  firstName: text.optional(),
+  lastName: text.optional(),
+  displayName: text.optional(),
+  emails: z
+    .array(
+      z.strictObject({
+        email: emailText,
+        isPrimary: z.boolean().optional(),
+        locationType: text.optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
+
+export const contactPatchSchema = z.strictObject({
+  firstName: text.optional(),
+  lastName: text.optional(),
+  primaryEmail: emailText.optional(),
+});
+
+export const syncStartSchema = z.strictObject({ dryRun: z.boolean().optional() });
+
+export const limitQuery = z
+  .string()
+  .regex(/^\d{1,4}$/, "must be an integer from 1 to 1000")
+  .transform(Number)
+  .pipe(z.number().int().min(1, "must be at least 1").max(1000, "must be at most 1000"));
+
+export const cursorQuery = z.string().max(100);
+
+const isoDate = z.iso.datetime();
+
+export const linkSchema = z.object({
+  domainId: z.number().int(),
+  userId: z.number().int(),
+  contactId: z.number().int(),
+  ufName: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+export const outcomeSchema = z.object({
+  outcome: z.enum([
+    "already-linked",
+    "linked-existing",
+    "created-contact",
+    "skipped",
+    "ignored",
+    "email-synced",
+    "unchanged",
+    "unlinked",
+    "not-linked",
+    "contact-matched",
+    "contact-created",
+  ]),
+  reason: z.enum(["no-email", "invalid-email", "cms-policy"]).optional(),
+  link: linkSchema.nullable(),
+  contactId: z.number().int().nullable(),
+});
+
+export const domainSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  cms: z.enum(CMS_KINDS),
+  syncCmsEmail: z.boolean(),
+  dedupeRule: z.object({
+    weights: z.object({ email: z.number(), firstName: z.number(), lastName: z.number() }),
+    threshold: z.number(),
+  }),
+});
+
+export const contactSchema = z.object({
+  id: z.number().int(),
+  contactType: z.enum(CONTACT_TYPES),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  displayName: z.string(),
+  emails: z.array(
+    z.object({ email: z.string(), isPrimary: z.boolean(), locationType: z.string() }),
+  ),
+  isDeleted: z.boolean(),
+  createdAt: isoDate,
+});
+
+export const directoryUserSchema = z.object({
+  userId: z.number().int(),
+  email: z.string().optional(),
+  username: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  name: z.string().optional(),
+  contactId: z.number().int().nullable(),
+});
+
+export const auditEntrySchema = z.object({
+  at: isoDate,
+  domainId: z.number().int(),
+  userId: z.number().int().nullable(),
+  contactId: z.number().int(),
+  action: z.enum(AUDIT_ACTIONS),
+  trigger: z.enum(TRIGGERS),
+});
+
+export const outboxEventSchema = z.object({
+  id: z.string(),
+  type: z.literal("user.email-changed"),
+  domainId: z.number().int(),
+  userId: z.number().int(),
+  email: z.string(),
+  at: isoDate,
+});
+
+/** Dates become ISO strings, absent names null: the JSON shapes of API.md. */
+export const linkJson = (link: Link) => ({
+  domainId: link.domainId,
+  userId: link.userId,
+  contactId: link.contactId,
+  ufName: link.ufName,
+  createdAt: link.createdAt.toISOString(),
+  updatedAt: link.updatedAt.toISOString(),
+});
+
+export const outcomeJson = (outcome: Outcome) => ({
+  outcome: outcome.outcome,
+  ...(outcome.reason ? { reason: outcome.reason } : {}),
+  link: outcome.link ? linkJson(outcome.link) : null,
+  contactId: outcome.contactId,
+});
+
+export const contactJson = (contact: Contact) => ({
+  id: contact.id,
+  contactType: contact.contactType,
+  firstName: contact.firstName ?? null,
+  lastName: contact.lastName ?? null,
+  displayName: contact.displayName,
+  emails: contact.emails,
+  isDeleted: contact.isDeleted,
+  createdAt: contact.createdAt.toISOString(),
+});
+
+export const directoryUserJson = ({
+  domainId: _domainId,
+  ...user
+}: CmsUser & { contactId: number | null }) => user;
