@@ -66,7 +66,7 @@ export function validatedInput(
   route: RouteDefinition,
   request: Request,
 ): { ok: { params: unknown; query: unknown; body: unknown } } | { error: HttpError } {
-  const details = [];
+  const details: { path: string; message: string }[] = [];
   const parse = (schema: z.ZodType | undefined, value: unknown, prefix: string) => {
     if (!schema) return undefined;
     const result = schema.safeParse(value);
@@ -77,11 +77,10 @@ export function validatedInput(
   const params = parse(route.params, { ...request.params }, "path");
   const query = parse(route.query, { ...(request.query as object) }, "query");
   const rawBody = request.body === undefined && route.bodyOptional ? {} : request.body;
-  const body = route.body
-    ? rawBody === undefined
-      ? (details.push({ path: "body", message: "a JSON body is required" }), undefined)
-      : parse(route.body, rawBody, "")
-    : undefined;
+  if (route.body && rawBody === undefined) {
+    details.push({ path: "body", message: "a JSON body is required" });
+  }
+  const body = rawBody === undefined ? undefined : parse(route.body, rawBody, "");
   if (details.length > 0) return { error: validationError("The request is not valid.", details) };
   return { ok: { params, query, body } };
 }
