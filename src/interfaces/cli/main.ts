@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { registerDomains } from "./commands/domains.js";
+import { registerLink } from "./commands/link.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerServe } from "./commands/serve.js";
+import { registerSync } from "./commands/sync.js";
 import { CliFailure, EXIT, type ExitCode } from "./exit-codes.js";
 
 export function buildProgram(): Command {
@@ -10,14 +13,18 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run civilink --help for usage)");
   registerServe(program);
   registerMigrate(program);
+  registerSync(program);
+  registerLink(program);
+  registerDomains(program);
   return program;
 }
 
 /** Runs the CLI and answers its exit code; every failure is one line on stderr. */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   try {
+    process.exitCode = undefined;
     await buildProgram().parseAsync([...argv], { from: "user" });
-    return EXIT.done;
+    return (process.exitCode as ExitCode | undefined) ?? EXIT.done;
   } catch (cause) {
     if (cause instanceof CommanderError) {
       const helpOrVersion = ["commander.helpDisplayed", "commander.version", "commander.help"];

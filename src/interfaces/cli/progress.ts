@@ -1,0 +1,52 @@
+import { SingleBar } from "cli-progress";
+
+export interface Progress {
+  update(processed: number, total: number): void;
+  stop(): void;
+}
+
+const PLAIN_EVERY_MS = 2_000;
+
+/**
+ * A progress bar on a terminal; elsewhere (logs, pipes) a plain line every two seconds and
+ * one at the end, so that output stays readable.
+ */
+export function progressReporter(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  if (stream.isTTY) {
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+      stream,
+      hideCursor: true,
+    });
+    let started = false;
+    return {
+      update(processed, total) {
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(processed);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let last = 0;
+  let latest: [number, number] | null = null;
+  const print = ([processed, total]: [number, number]) =>
+    stream.write(`${label}: ${processed} of ${total}\n`);
+  return {
+    update(processed, total) {
+      latest = [processed, total];
+      const now = Date.now();
+      if (now - last >= PLAIN_EVERY_MS) {
+        last = now;
+        print(latest);
+      }
+    },
+    stop: () => latest && print(latest),
+  };
+}
