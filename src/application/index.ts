@@ -1,4 +1,5 @@
 export * from "./create-contact/create-contact.js";
+export * from "./import-users/import-users.js";
 export * from "./link-on-interaction/link-on-interaction.js";
 export * from "./link-on-login/link-on-login.js";
 export * from "./link-on-registration/link-on-registration.js";
@@ -12,6 +13,8 @@ export * from "./queries/user-queries.js";
 export * from "./record-anonymous-interaction/record-anonymous-interaction.js";
 export * from "./shared/paging.js";
 export * from "./sync-contact-email/sync-contact-email.js";
+export * from "./sync-jobs/get-sync-job.js";
+export * from "./sync-jobs/start-sync-job.js";
 export * from "./sync-user-email/sync-user-email.js";
 export * from "./synchronize-all-users/synchronize-all-users.js";
 export * from "./trash-contact/trash-contact.js";

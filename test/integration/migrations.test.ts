@@ -21,6 +21,8 @@ const TABLES = [
   "sync_jobs",
   "users",
 ];
+/** Every migration, in the order they run. */
+const MIGRATIONS = ["001-initial-schema", "002-sync-job-heartbeat"];
 /** knex's own bookkeeping, which stays after a rollback. */
 const KNEX_TABLES = ["knex_migrations", "knex_migrations_lock"];
 
@@ -178,6 +180,17 @@ async function expectKeyConstraints(probe: Probe) {
 
   const links = await probe.rows("select count(*)::int as n from links");
   expect(links[0]?.n).toBe(4);
+
+  // One running sync job per domain, ended ones as many as wanted; a job has a heartbeat (002).
+  const jobSql = (id: string, status: string, heartbeat = "now()") =>
+    `insert into sync_jobs (id, domain_id, status, dry_run, started_at, heartbeat_at, report, failures) values ('${id}', 1, '${status}', false, now(), ${heartbeat}, '{}', '[]')`;
+  expect(await failureOf(probe, jobSql("j1", "running"))).toBeNull();
+  expect(await failureOf(probe, jobSql("j2", "succeeded"))).toBeNull();
+  expect(await failureOf(probe, jobSql("j3", "running"))).toEqual({
+    code: "23505",
+    constraint: "sync_jobs_one_running_per_domain",
+  });
+  expect((await failureOf(probe, jobSql("j4", "failed", "null")))?.code).toBe("23502");
 }
 
 function describeMigrations(name: string, engine: Engine) {
@@ -187,7 +200,7 @@ function describeMigrations(name: string, engine: Engine) {
       const store = open();
       await store.migrate();
       expect(await tablesOf(probe)).toEqual([...TABLES, ...KNEX_TABLES].sort());
-      expect(await migrationsRun(probe)).toEqual(["001-initial-schema"]);
+      expect(await migrationsRun(probe)).toEqual(MIGRATIONS);
       expect(await probe.rows("select id, cms from domains")).toEqual([{ id: 1, cms: "drupal" }]);
       await expectKeyConstraints(probe);
 
@@ -197,7 +210,7 @@ function describeMigrations(name: string, engine: Engine) {
 
       await store.migrate();
       expect(await tablesOf(probe)).toEqual([...TABLES, ...KNEX_TABLES].sort());
-      expect(await migrationsRun(probe)).toEqual(["001-initial-schema"]);
+      expect(await migrationsRun(probe)).toEqual(MIGRATIONS);
       // Fresh tables: nothing of before the rollback, the default domain created again.
       expect(await probe.rows("select count(*)::int as n from links")).toEqual([{ n: 0 }]);
       expect(await probe.rows("select id from domains")).toEqual([{ id: 1 }]);
@@ -215,7 +228,7 @@ function describeMigrations(name: string, engine: Engine) {
       const again = open();
       await again.migrate();
       await again.migrate();
-      expect(await migrationsRun(probe)).toEqual(["001-initial-schema"]);
+      expect(await migrationsRun(probe)).toEqual(MIGRATIONS);
       expect(await tablesOf(probe)).toEqual([...TABLES, ...KNEX_TABLES].sort());
       expect(await probe.rows("select user_id::int as user_id from links")).toEqual([
         { user_id: 5 },
@@ -244,7 +257,7 @@ if (await shouldRun(postgresTestStore)) {
           { status: "fulfilled", value: undefined },
           { status: "fulfilled", value: undefined },
         ]);
-        expect(await migrationsRun(probe)).toEqual(["001-initial-schema"]);
+        expect(await migrationsRun(probe)).toEqual(MIGRATIONS);
         expect(await tablesOf(probe)).toEqual([...TABLES, ...KNEX_TABLES].sort());
         expect(await probe.rows("select id from domains")).toEqual([{ id: 1 }]);
         // One unlocked lock row: two would leave knex unable to ever take its lock.

@@ -55,7 +55,8 @@ function migratedPgliteDump(): Promise<Blob> {
 }
 
 /** A fresh copy of the migrated, empty PGlite. */
-const migratedPglite = async () => PGlite.create({ loadDataDir: await migratedPgliteDump() });
+export const migratedPglite = async () =>
+  PGlite.create({ loadDataDir: await migratedPgliteDump() });
 
 export const pgliteTestStore: TestStore = {
   name: "pglite",

@@ -1,5 +1,8 @@
 import {
+  type AuditEntry,
   type CmsUser,
+  type Contact,
+  type ContactId,
   type Domain,
   Email,
   firstFreeCandidate,
@@ -8,6 +11,7 @@ import {
   newIndividual,
   type Outcome,
   outcomeOf,
+  type PersonName,
   personNameOf,
   rankCandidates,
 } from "../../domain/index.js";
@@ -35,7 +39,8 @@ export function ensureLinkLocks(user: Pick<CmsUser, "domainId" | "userId" | "ema
 
 /**
  * SPEC §3 steps 1-5 and 7: the one rule every trigger that links goes through. Runs inside
- * a transaction holding `ensureLinkLocks(user)`.
+ * a transaction holding `ensureLinkLocks(user)`. `ensureLinkBatch` takes the same decisions
+ * for many users at once through the helpers below.
  */
 export async function ensureLink(stores: Stores, input: EnsureLinkInput): Promise<Outcome> {
   const { domain, user, trigger, now } = input;
@@ -45,12 +50,11 @@ export async function ensureLink(stores: Stores, input: EnsureLinkInput): Promis
   const email = Email.parse(user.email);
   if (email.isErr()) return outcomeOf("skipped", null, { reason: email.error });
 
-  const person = personNameOf(user, domain.cms);
-  const ranked = rankCandidates(
-    await stores.contacts.findByEmailKey(email.value.key),
+  const { person, ranked } = candidatesOf(
+    domain,
+    user,
     email.value,
-    person,
-    domain.dedupeRule,
+    await stores.contacts.findByEmailKey(email.value.key),
   );
   const linked = await stores.links.linkedContactIds(
     domain.id,
@@ -59,23 +63,52 @@ export async function ensureLink(stores: Stores, input: EnsureLinkInput): Promis
   const candidate = firstFreeCandidate(ranked, linked);
   const contact =
     candidate ?? (await stores.contacts.create(newIndividual(email.value, person), now));
-  const link: Link = {
-    domainId: domain.id,
-    userId: user.userId,
-    contactId: contact.id,
-    ufName: email.value.address,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await stores.links.insert(link);
   const action = candidate ? "linked-existing" : "created-contact";
-  await stores.audit.append({
-    at: now,
-    domainId: domain.id,
-    userId: user.userId,
-    contactId: contact.id,
-    action,
-    trigger,
-  });
+  const link = newLink(domain, user, email.value, contact.id, now);
+  await stores.links.insert(link);
+  await stores.audit.append(linkAudit(link, action, trigger));
   return outcomeOf(action, link);
 }
+
+/**
+ * The person's names as the domain's CMS gives them, and the user's candidates among
+ * contacts having its email key, best first (SPEC §3 step 3, §4).
+ */
+export function candidatesOf(
+  domain: Domain,
+  user: CmsUser,
+  email: Email,
+  contactsWithKey: readonly Contact[],
+): { person: PersonName; ranked: Contact[] } {
+  const person = personNameOf(user, domain.cms);
+  return { person, ranked: rankCandidates(contactsWithKey, email, person, domain.dedupeRule) };
+}
+
+export const newLink = (
+  domain: Domain,
+  user: CmsUser,
+  email: Email,
+  contactId: ContactId,
+  now: Date,
+): Link => ({
+  domainId: domain.id,
+  userId: user.userId,
+  contactId,
+  ufName: email.address,
+  createdAt: now,
+  updatedAt: now,
+});
+
+/** The audit entry of a link ensure-link wrote (SPEC §3 step 7). */
+export const linkAudit = (
+  link: Link,
+  action: "linked-existing" | "created-contact",
+  trigger: LinkTrigger,
+): AuditEntry => ({
+  at: link.createdAt,
+  domainId: link.domainId,
+  userId: link.userId,
+  contactId: link.contactId,
+  action,
+  trigger,
+});

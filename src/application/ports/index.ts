@@ -1,4 +1,5 @@
 export * from "./audit-log.js";
+export * from "./bulk-link-store.js";
 export * from "./clock.js";
 export * from "./contact-repository.js";
 export * from "./domain-repository.js";
@@ -6,5 +7,7 @@ export * from "./link-repository.js";
 export * from "./outbox.js";
 export * from "./page.js";
 export * from "./store-errors.js";
+export * from "./sync-job-repository.js";
 export * from "./unit-of-work.js";
 export * from "./user-directory.js";
+export * from "./user-snapshots.js";

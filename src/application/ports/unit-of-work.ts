@@ -1,12 +1,14 @@
 import type { Result, ResultAsync } from "neverthrow";
 import type { DomainId, UserId } from "../../domain/index.js";
 import type { AuditLog } from "./audit-log.js";
+import type { BulkLinkStore } from "./bulk-link-store.js";
 import type { ContactRepository } from "./contact-repository.js";
 import type { DomainRepository } from "./domain-repository.js";
 import type { LinkRepository } from "./link-repository.js";
 import type { Outbox } from "./outbox.js";
 import type { StoreError } from "./store-errors.js";
 import type { UserDirectory } from "./user-directory.js";
+import type { UserSnapshotReader } from "./user-snapshots.js";
 
 /** Every repository, bound to one transaction. */
 export interface Stores {
@@ -16,6 +18,10 @@ export interface Stores {
   domains: DomainRepository;
   audit: AuditLog;
   outbox: Outbox;
+  /** Set-based batch work, on stores where it is much faster (SQL); absent elsewhere. */
+  bulk?: BulkLinkStore;
+  /** A user's domain, entry and link in one statement (SQL); absent elsewhere. */
+  snapshots?: UserSnapshotReader;
 }
 
 /**

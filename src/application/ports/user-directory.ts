@@ -6,6 +6,11 @@ export interface UserDirectory {
   get(domainId: DomainId, userId: UserId): Promise<CmsUser | null>;
   /** Inserts or replaces the user whole. */
   put(user: CmsUser): Promise<void>;
+  /**
+   * Puts many users at once, as `put` on each in order would (a user given twice ends as its
+   * last version), and counts the users that were new and those that already existed.
+   */
+  putMany(users: readonly CmsUser[]): Promise<{ inserted: number; updated: number }>;
   remove(domainId: DomainId, userId: UserId): Promise<boolean>;
   /** Users in userId order, after the cursor's user. */
   list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>>;

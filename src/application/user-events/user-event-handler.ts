@@ -3,6 +3,7 @@ import {
   type CmsUser,
   type DomainId,
   type DomainNotFound,
+  domainNotFound,
   Email,
   type Link,
   mergeUser,
@@ -29,6 +30,7 @@ import {
   type Stores,
   storeFailed,
   type UnitOfWork,
+  type UserSnapshot,
 } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
@@ -95,11 +97,9 @@ export class UserEventHandler {
     input: UserEventInput,
   ): ResultAsync<FirstLook, UserEventError> {
     return this.uow.read(async (stores): Promise<Result<FirstLook, DomainNotFound>> => {
-      const domain = await requireDomain(stores, input.domainId);
-      if (domain.isErr()) return err(domain.error);
-      const stored = await stores.users.get(input.domainId, input.userId);
-      const action = policyFor(domain.value.cms, event);
-      const link = await stores.links.findByUser(input.domainId, input.userId);
+      const { domain, user: stored, link } = await snapshotOf(stores, input);
+      if (!domain) return err(domainNotFound(input.domainId));
+      const action = policyFor(domain.cms, event);
       const unchanged =
         stored !== null && !mergeUser(stored, input.domainId, input.userId, input.profile).changed;
       if (unchanged && action === "upsert-only") return ok({ answer: ignored(link) });
@@ -146,6 +146,18 @@ export class UserEventHandler {
       },
     );
   }
+}
+
+/** The domain, the user and its link: in one statement where the store can, else in three. */
+async function snapshotOf(stores: Stores, input: UserEventInput): Promise<UserSnapshot> {
+  if (stores.snapshots) return stores.snapshots.snapshot(input.domainId, input.userId);
+  const domain = await stores.domains.get(input.domainId);
+  if (!domain) return { domain, user: null, link: null };
+  return {
+    domain,
+    user: await stores.users.get(input.domainId, input.userId),
+    link: await stores.links.findByUser(input.domainId, input.userId),
+  };
 }
 
 /**

@@ -28,6 +28,7 @@ export function buildContainer(options: ContainerOptions): Container {
   const store = openStore(options);
   container.bind(TOKENS.Store).toConstantValue(store);
   container.bind(TOKENS.UnitOfWork).toConstantValue(store);
+  container.bind(TOKENS.SyncJobs).toConstantValue(store.syncJobs);
   bindUseCases(container);
   return container;
 }

@@ -6,6 +6,8 @@ import {
   GetContact,
   GetDomain,
   GetLink,
+  GetSyncJob,
+  ImportUsers,
   LinkOnInteraction,
   LinkOnLogin,
   LinkOnRegistration,
@@ -16,8 +18,10 @@ import {
   ListUsers,
   PutDomain,
   RecordAnonymousInteraction,
+  StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
+  type SyncJobRepository,
   SyncUserEmail,
   TrashContact,
   type UnitOfWork,
@@ -64,6 +68,19 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.TrashContact, (uow) => new TrashContact(uow));
   withStore(TOKENS.PutDomain, (uow) => new PutDomain(uow));
   withStore(TOKENS.SynchronizeAllUsers, (uow, clock) => new SynchronizeAllUsers(uow, clock));
+  // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.
+  container
+    .bind(TOKENS.StartSyncJob)
+    .toResolvedValue(
+      (uow: UnitOfWork, clock: Clock, jobs: SyncJobRepository) =>
+        new StartSyncJob(uow, jobs, clock),
+      [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.SyncJobs],
+    )
+    .inSingletonScope();
+  container
+    .bind(TOKENS.GetSyncJob)
+    .toResolvedValue((jobs: SyncJobRepository) => new GetSyncJob(jobs), [TOKENS.SyncJobs])
+    .inSingletonScope();
   withStore(TOKENS.GetDomain, (uow) => new GetDomain(uow));
   withStore(TOKENS.ListDomains, (uow) => new ListDomains(uow));
   withStore(TOKENS.GetLink, (uow) => new GetLink(uow));
@@ -73,4 +90,5 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.ListAudit, (uow) => new ListAudit(uow));
   withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
   withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));
+  withStore(TOKENS.ImportUsers, (uow) => new ImportUsers(uow));
 }

@@ -15,6 +15,8 @@ export const USE_CASE_TOKENS = {
   trashContact: TOKENS.TrashContact,
   putDomain: TOKENS.PutDomain,
   synchronizeAllUsers: TOKENS.SynchronizeAllUsers,
+  startSyncJob: TOKENS.StartSyncJob,
+  getSyncJob: TOKENS.GetSyncJob,
   getDomain: TOKENS.GetDomain,
   listDomains: TOKENS.ListDomains,
   getLink: TOKENS.GetLink,
@@ -24,6 +26,7 @@ export const USE_CASE_TOKENS = {
   listAudit: TOKENS.ListAudit,
   listOutbox: TOKENS.ListOutbox,
   listUsers: TOKENS.ListUsers,
+  importUsers: TOKENS.ImportUsers,
 } as const;
 
 type Tokens = typeof USE_CASE_TOKENS;

@@ -2,12 +2,15 @@ import { err, type Result, ResultAsync } from "neverthrow";
 import {
   ConcurrentWriteError,
   type StoreError,
+  type SyncJobRepository,
   storeErrorOf,
   type UnitOfWork,
 } from "../../application/ports/index.js";
 
 /** A store as the process that runs it sees it: the unit of work, plus its lifecycle. */
 export interface StoreRuntime extends UnitOfWork {
+  /** The background sync jobs, kept outside the units of work (they outlive a dry run's). */
+  readonly syncJobs: SyncJobRepository;
   /** Brings the schema up to date and creates the default domains (start, `migrate`). */
   prepare(): ResultAsync<void, StoreError>;
   /** Whether the store answers now (readiness). */

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerDomains } from "./commands/domains.js";
+import { registerImportUsers } from "./commands/import-users.js";
 import { registerLink } from "./commands/link.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerServe } from "./commands/serve.js";
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run civilink --help for usage)");
   registerServe(program);
   registerMigrate(program);
+  registerImportUsers(program);
   registerSync(program);
   registerLink(program);
   registerDomains(program);

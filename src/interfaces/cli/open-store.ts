@@ -15,11 +15,8 @@ export interface OpenedStore {
  * Builds civilink on the store the environment selects and brings its schema up to date, as
  * every command does before its work.
  */
-export async function openStore(): Promise<OpenedStore> {
-  const config = loadConfig();
-  if (config.isErr())
-    throw new CliFailure(`invalid configuration: ${config.error.message}`, EXIT.badInput);
-  const container = buildContainer({ ...config.value.store, cms: config.value.cms });
+export async function openStore(config: Config = cliConfig()): Promise<OpenedStore> {
+  const container = buildContainer({ ...config.store, cms: config.cms });
   const store = container.get(TOKENS.Store);
   const prepared = await store.prepare();
   if (prepared.isErr()) {
@@ -29,5 +26,14 @@ export async function openStore(): Promise<OpenedStore> {
       EXIT.storeUnavailable,
     );
   }
-  return { container, store, config: config.value };
+  return { container, store, config };
+}
+
+/** The configuration from the environment, or the CLI's one-line failure (exit 2). */
+export function cliConfig(): Config {
+  const config = loadConfig();
+  if (config.isErr()) {
+    throw new CliFailure(`invalid configuration: ${config.error.message}`, EXIT.badInput);
+  }
+  return config.value;
 }

@@ -8,7 +8,8 @@ import type { UseCases } from "../../infrastructure/container/use-cases.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
 import type { ApiKey } from "./api-keys.js";
 import { authenticate } from "./authenticate.js";
-import { sendError } from "./http-errors.js";
+import { DOCS_PATH, docsAssets } from "./docs-page.js";
+import { sendError, validationError } from "./http-errors.js";
 import { jsonBody, streamMediaType, validatedInput } from "./request-input.js";
 import type { RouteDefinition } from "./route-kit.js";
 
@@ -52,10 +53,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
       for (const [name, value] of Object.entries(reply.headers ?? {}))
         response.setHeader(name, value);
       if (reply.body === undefined) response.status(reply.status).end();
+      else if (reply.contentType)
+        response.status(reply.status).type(reply.contentType).send(reply.body);
       else response.status(reply.status).json(reply.body);
     });
     app[route.method](expressPath(route.path), ...handlers);
   }
+  if (options.routes.some((route) => route.path === DOCS_PATH)) app.use(DOCS_PATH, docsAssets());
   app.use((request, response) => {
     sendError(response, {
       kind: "NotFound",
@@ -103,6 +107,15 @@ function perKeyRateLimit(perMinute: number): RequestHandler {
 /** Errors thrown before a handler answered: body parsing, or a bug (500 without details). */
 const errorHandler: ErrorRequestHandler = (error, request, response, _next) => {
   if (response.headersSent) return;
+  if (error instanceof URIError) {
+    // The router could not percent-decode a path parameter: a path id that is no integer.
+    return sendError(
+      response,
+      validationError("The request is not valid.", [
+        { path: "path", message: "is not valid percent-encoding" },
+      ]),
+    );
+  }
   const type = (error as { type?: string }).type;
   if (type === "entity.parse.failed") {
     return sendError(response, { kind: "MalformedJson", message: "The body is not valid JSON." });

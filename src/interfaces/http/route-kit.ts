@@ -16,7 +16,13 @@ export interface RouteContext {
 }
 
 export type Reply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | {
+      status: number;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** Sends `body`, a string, as this media type instead of JSON (the docs page). */
+      contentType?: string;
+    }
   | { error: HttpError };
 
 export type BodyKind = "json" | "stream";

@@ -1,13 +1,16 @@
 import { z } from "zod";
 import {
   AUDIT_ACTIONS,
+  type AuditEntry,
   CMS_KINDS,
   type CmsUser,
   CONTACT_TYPES,
   type Contact,
+  type Domain,
   type Link,
   type Outcome,
   TRIGGERS,
+  type UserEmailChanged,
 } from "../../domain/index.js";
 
 /** Request and response shapes of API.md; the routes validate with them and OpenAPI shows them. */
@@ -210,3 +213,42 @@ export const directoryUserJson = ({
   domainId: _domainId,
   ...user
 }: CmsUser & { contactId: number | null }) => user;
+
+/** `?limit=&cursor=` of the paged listings (limit ≤ 1000, default 100). */
+export const pageQueryFields = { limit: limitQuery.optional(), cursor: cursorQuery.optional() };
+
+/** A route that takes no query parameters: any given is refused (400 ValidationFailed). */
+export const noQuery = z.strictObject({});
+
+export const domainJson = (domain: Domain) => ({
+  id: domain.id,
+  name: domain.name,
+  cms: domain.cms,
+  syncCmsEmail: domain.syncCmsEmail,
+  dedupeRule: {
+    weights: {
+      email: domain.dedupeRule.weights.email,
+      firstName: domain.dedupeRule.weights.firstName,
+      lastName: domain.dedupeRule.weights.lastName,
+    },
+    threshold: domain.dedupeRule.threshold,
+  },
+});
+
+export const auditEntryJson = (entry: AuditEntry) => ({
+  at: entry.at.toISOString(),
+  domainId: entry.domainId,
+  userId: entry.userId,
+  contactId: entry.contactId,
+  action: entry.action,
+  trigger: entry.trigger,
+});
+
+export const outboxEventJson = (event: UserEmailChanged & { id: string }) => ({
+  id: event.id,
+  type: event.type,
+  domainId: event.domainId,
+  userId: event.userId,
+  email: event.email,
+  at: event.at.toISOString(),
+});

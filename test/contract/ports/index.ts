@@ -4,6 +4,7 @@ import { describeDomainRepositoryContract } from "./domain-repository.contract.j
 import { describeLinkRepositoryContract } from "./link-repository.contract.js";
 import { describeOutboxContract } from "./outbox.contract.js";
 import type { MakeStore } from "./support.js";
+import { describeSyncJobRepositoryContract } from "./sync-job-repository.contract.js";
 import { describeUnitOfWorkContract } from "./unit-of-work.contract.js";
 import { describeUserDirectoryContract } from "./user-directory.contract.js";
 
@@ -21,4 +22,5 @@ export function describePortContracts(storeName: string, makeStore: MakeStore) {
   describeAuditLogContract(storeName, makeStore);
   describeOutboxContract(storeName, makeStore);
   describeUnitOfWorkContract(storeName, makeStore);
+  describeSyncJobRepositoryContract(storeName, makeStore);
 }

@@ -1,6 +1,31 @@
+import { err } from "neverthrow";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { CmsUser, Stores } from "../../../src/index.js";
+import { type CmsUser, PROFILE_FIELDS, type Stores } from "../../../src/index.js";
 import { aUser, freshStorePerTest, type MakeStore, putDomains, read, write } from "./support.js";
+
+/** A small deterministic generator (mulberry32), so that a failing case can be replayed. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random users of a few ids (so that some repeat), with random subsets of the fields. */
+function randomUsers(next: () => number, domainId: number, count: number): CmsUser[] {
+  return Array.from({ length: count }, () => {
+    const user = aUser(domainId, 1 + Math.floor(next() * 40));
+    for (const field of PROFILE_FIELDS) {
+      if (next() < 0.5)
+        user[field] = `${field}-${Math.floor(next() * 5)}${next() < 0.1 ? " é€" : ""}`;
+    }
+    return user;
+  });
+}
 
 /** UserDirectory: each domain's CMS users, as the CMS last described them. */
 export function describeUserDirectoryContract(storeName: string, makeStore: MakeStore) {
@@ -44,6 +69,92 @@ export function describeUserDirectoryContract(storeName: string, makeStore: Make
       const bare = await users((s) => s.users.get(1, 7));
       expect(Object.keys(bare ?? {}).sort()).toEqual(["domainId", "userId"]);
       expect(await users((s) => s.users.count(1))).toBe(1);
+    });
+
+    it("putMany inserts new users and replaces existing ones whole, counting each kind", async () => {
+      await putAll(aUser(1, 7, { email: "a@x.org", username: "ann" }));
+      const counts = await write(store(), (s) =>
+        s.users.putMany([
+          aUser(1, 7, { lastName: "Lee" }),
+          aUser(1, 8, { email: "b@x.org", firstName: "Bo", name: "Bo B" }),
+          aUser(2, 7, { username: "other" }),
+        ]),
+      );
+      expect(counts).toEqual({ inserted: 2, updated: 1 });
+      expect(await users((s) => s.users.get(1, 7))).toEqual(aUser(1, 7, { lastName: "Lee" }));
+      expect(await users((s) => s.users.get(1, 8))).toEqual(
+        aUser(1, 8, { email: "b@x.org", firstName: "Bo", name: "Bo B" }),
+      );
+      expect(await users((s) => s.users.get(2, 7))).toEqual(aUser(2, 7, { username: "other" }));
+      expect(await write(store(), (s) => s.users.putMany([]))).toEqual({ inserted: 0, updated: 0 });
+    });
+
+    it("putMany with a user given twice keeps the last and counts it new once, then updated", async () => {
+      const counts = await write(store(), (s) =>
+        s.users.putMany([
+          aUser(1, 5, { email: "first@x.org" }),
+          aUser(1, 6),
+          aUser(1, 5, { username: "second" }),
+          aUser(1, 5, { username: "third" }),
+        ]),
+      );
+      expect(counts).toEqual({ inserted: 2, updated: 2 });
+      expect(await users((s) => s.users.get(1, 5))).toEqual(aUser(1, 5, { username: "third" }));
+      expect(await users((s) => s.users.count(1))).toBe(2);
+    });
+
+    it("putMany takes thousands of users at once", async () => {
+      const many = Array.from({ length: 2500 }, (_, index) =>
+        aUser(1, index + 1, { email: `u${index + 1}@x.org`, name: "n".repeat(100) }),
+      );
+      expect(await write(store(), (s) => s.users.putMany(many))).toEqual({
+        inserted: 2500,
+        updated: 0,
+      });
+      const again = many.map((user) => ({ ...user, name: "m" }));
+      expect(await write(store(), (s) => s.users.putMany(again))).toEqual({
+        inserted: 0,
+        updated: 2500,
+      });
+      expect(await users((s) => s.users.count(1))).toBe(2500);
+      expect(await users((s) => s.users.get(1, 2500))).toEqual(
+        aUser(1, 2500, { email: "u2500@x.org", name: "m" }),
+      );
+    });
+
+    it("putMany is undone with the transaction it ran in", async () => {
+      await putAll(aUser(1, 1, { email: "kept@x.org" }));
+      const result = await store().transaction({}, async (s) => {
+        await s.users.putMany([aUser(1, 1, { email: "lost@x.org" }), aUser(1, 2)]);
+        return err("rolled back");
+      });
+      expect(result.isErr()).toBe(true);
+      expect(await users((s) => s.users.get(1, 1))).toEqual(aUser(1, 1, { email: "kept@x.org" }));
+      expect(await users((s) => s.users.get(1, 2))).toBeNull();
+    });
+
+    it("putMany ends as put one by one would, on random batches", async () => {
+      // Domain 1 through putMany, domain 2 through put: same users, same end state and counts.
+      const next = random(20240304);
+      for (let round = 0; round < 8; round++) {
+        const batch = randomUsers(next, 1, 1 + Math.floor(next() * 120));
+        const expected = await write(store(), async (s) => {
+          let inserted = 0;
+          for (const user of batch) {
+            if ((await s.users.get(2, user.userId)) === null) inserted++;
+            await s.users.put({ ...user, domainId: 2 });
+          }
+          return { inserted, updated: batch.length - inserted };
+        });
+        expect(await write(store(), (s) => s.users.putMany(batch))).toEqual(expected);
+      }
+      const all = async (domainId: number) =>
+        (await users((s) => s.users.list(domainId, { limit: 100 }))).items.map(
+          ({ domainId: _, ...user }) => user,
+        );
+      const viaPutMany = await all(1);
+      expect(viaPutMany.length).toBeGreaterThan(20);
+      expect(viaPutMany).toEqual(await all(2));
     });
 
     it("remove is true for a user it removed and false when there was none", async () => {

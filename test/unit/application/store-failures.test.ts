@@ -58,6 +58,14 @@ const USE_CASES: [string, Call][] = [
     "synchronizeAllUsers (dry run)",
     (app) => app.synchronizeAllUsers.execute({ domainId: 1, dryRun: true }),
   ],
+  ["startSyncJob", (app) => app.startSyncJob.execute({ domainId: 1 })],
+  [
+    "getSyncJob (of a job just started)",
+    (app) =>
+      app.startSyncJob
+        .execute({ domainId: 1, dryRun: true })
+        .andThen((job) => app.getSyncJob.execute({ jobId: job.id })),
+  ],
   ["getDomain", (app) => app.getDomain.execute({ domainId: 1 })],
   ["listDomains", (app) => app.listDomains.execute()],
   ["getLink", (app) => app.getLink.execute({ domainId: 1, userId: 5 })],
@@ -67,6 +75,16 @@ const USE_CASES: [string, Call][] = [
   ["listAudit", (app) => app.listAudit.execute({ domainId: 1 })],
   ["listOutbox", (app) => app.listOutbox.execute({ domainId: 1 })],
   ["listUsers", (app) => app.listUsers.execute({ domainId: 1 })],
+  [
+    "importUsers",
+    (app) =>
+      app.importUsers.execute({
+        domainId: 1,
+        rows: (async function* () {
+          yield { line: 1, user: { userId: 7, email: "f@x.org" } };
+        })(),
+      }),
+  ],
 ];
 
 const EMAILS = ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"];

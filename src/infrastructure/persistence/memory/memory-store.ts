@@ -16,6 +16,7 @@ import { MemoryDomains } from "./memory-domains.js";
 import { MemoryAuditLog, MemoryOutbox } from "./memory-journals.js";
 import { MemoryLinks } from "./memory-links.js";
 import { copy, emptyTables, Journal, type MemoryTables } from "./memory-state.js";
+import { MemorySyncJobs } from "./memory-sync-jobs.js";
 import { MemoryUsers } from "./memory-users.js";
 
 /** A call an adapter is about to make, as fault injection sees it. */
@@ -42,6 +43,8 @@ export class MemoryStore implements StoreRuntime {
   offline = false;
   private closed = false;
   private readonly locks = new KeyLocks();
+  /** Beside the tables, outside transactions; offline and closed like the rest. */
+  readonly syncJobs = new MemorySyncJobs(() => this.ensureOnline());
 
   private constructor(
     private readonly tables: MemoryTables,
@@ -122,7 +125,7 @@ export class MemoryStore implements StoreRuntime {
       outbox: new MemoryOutbox(this.tables, journal),
     };
     for (const name of Object.keys(stores) as (keyof Stores)[]) {
-      stores[name] = this.guarded(name, stores[name]) as never;
+      stores[name] = this.guarded(name, stores[name] as object) as never;
     }
     return stores;
   }

@@ -24,6 +24,16 @@ export class MemoryUsers implements UserDirectory {
     journaledSet(this.journal, this.directory(user.domainId), user.userId, copy(user));
   }
 
+  async putMany(users: readonly CmsUser[]): Promise<{ inserted: number; updated: number }> {
+    let inserted = 0;
+    for (const user of users) {
+      const directory = this.directory(user.domainId);
+      if (!directory.has(user.userId)) inserted++;
+      journaledSet(this.journal, directory, user.userId, copy(user));
+    }
+    return { inserted, updated: users.length - inserted };
+  }
+
   async remove(domainId: DomainId, userId: UserId): Promise<boolean> {
     const users = this.tables.users.get(domainId);
     if (!users?.has(userId)) return false;

@@ -25,12 +25,16 @@ export class SqlLinks implements LinkRepository {
     return row ? linkOf(row) : null;
   }
 
+  /** Each user looked up through the key (see SqlBulkLinks): a sync asks for a whole batch. */
   async findByUsers(domainId: DomainId, userIds: readonly UserId[]): Promise<Link[]> {
     if (userIds.length === 0) return [];
-    const rows = (await this.db("links")
-      .where("domain_id", domainId)
-      .whereIn("user_id", userIds)
-      .orderBy("user_id")) as LinkRow[];
+    const { rows } = (await this.db.raw(
+      `select l.* from unnest(?::bigint[]) as k(user_id)
+         cross join lateral (
+           select * from links l where l.domain_id = ? and l.user_id = k.user_id offset 0) l
+        order by l.user_id`,
+      [[...new Set(userIds)].map(String), domainId],
+    )) as { rows: LinkRow[] };
     return rows.map(linkOf);
   }
 

@@ -1,6 +1,10 @@
 import type { Knex } from "knex";
 import { ok, type ResultAsync } from "neverthrow";
-import { type StoreError, StoreUnavailableError } from "../../../application/ports/index.js";
+import {
+  type StoreError,
+  StoreUnavailableError,
+  type SyncJobRepository,
+} from "../../../application/ports/index.js";
 import type { Domain } from "../../../domain/index.js";
 import { type StoreRuntime, settle } from "../store-runtime.js";
 import { lockId } from "./advisory-locks.js";
@@ -8,6 +12,7 @@ import { migrationSource } from "./migrations/migration-source.js";
 import { domainRowOf } from "./rows.js";
 import { connect, type SqlConnection } from "./sql-connection.js";
 import { translateSqlError } from "./sql-errors.js";
+import { SqlSyncJobs } from "./sql-sync-jobs.js";
 import { SqlUnitOfWork } from "./sql-unit-of-work.js";
 
 export interface SqlStoreOptions {
@@ -27,12 +32,14 @@ const MIGRATION_LOCK_WAIT_MS = 200;
 export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   private preparing: Promise<void> | null = null;
   private closed = false;
+  readonly syncJobs: SyncJobRepository;
 
   private constructor(
     private readonly knex: Knex,
     private readonly options: SqlStoreOptions,
   ) {
     super(knex, () => this.prepared());
+    this.syncJobs = new SqlSyncJobs(knex, () => this.prepared());
   }
 
   static open(options: SqlStoreOptions): SqlStore {

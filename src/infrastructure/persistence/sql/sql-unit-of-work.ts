@@ -9,11 +9,13 @@ import type {
 } from "../../../application/ports/index.js";
 import { retryOnConcurrentWrites, settle } from "../store-runtime.js";
 import { takeAdvisoryLocks } from "./advisory-locks.js";
+import { SqlBulkLinks, TableStatistics } from "./sql-bulk-links.js";
 import { SqlContacts } from "./sql-contacts.js";
 import { SqlDomains } from "./sql-domains.js";
 import { translateSqlError } from "./sql-errors.js";
 import { SqlAuditLog, SqlOutbox } from "./sql-journals.js";
 import { SqlLinks } from "./sql-links.js";
+import { SqlUserSnapshots } from "./sql-user-snapshots.js";
 import { SqlUsers } from "./sql-users.js";
 
 /** Carries a work's error value out of a knex transaction callback, which must throw to roll back. */
@@ -23,23 +25,30 @@ class RolledBack<T, E> extends Error {
   }
 }
 
-export const storesOn = (db: Knex): Stores => ({
+export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores => ({
   contacts: new SqlContacts(db),
   links: new SqlLinks(db),
   users: new SqlUsers(db),
   domains: new SqlDomains(db),
   audit: new SqlAuditLog(db),
   outbox: new SqlOutbox(db),
+  bulk: new SqlBulkLinks(db, statistics),
+  snapshots: new SqlUserSnapshots(db),
 });
 
 /**
  * The unit of work on a knex handle: the root one, or a transaction (then its transactions
- * are savepoints). Every transaction takes its advisory locks first.
+ * are savepoints). Every transaction takes its advisory locks first, except in a discarding
+ * unit of work: its writes are never seen by anyone else, and locks taken in a savepoint
+ * would be held until the whole dry run ends (they go with the outer transaction), holding
+ * up live logins and filling PostgreSQL's lock table.
  */
 export class SqlUnitOfWork implements UnitOfWork {
   constructor(
     protected readonly db: Knex,
     private readonly beforeEach: () => Promise<void> = async () => {},
+    private readonly locking = true,
+    private readonly statistics = new TableStatistics(),
   ) {}
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
@@ -49,8 +58,8 @@ export class SqlUnitOfWork implements UnitOfWork {
         return await retryOnConcurrentWrites(
           () =>
             this.db.transaction(async (trx) => {
-              await takeAdvisoryLocks(trx, locks);
-              const result = await work(storesOn(trx));
+              if (this.locking) await takeAdvisoryLocks(trx, locks);
+              const result = await work(storesOn(trx, this.statistics));
               if (result.isErr()) throw new RolledBack(result);
               return result;
             }),
@@ -66,7 +75,7 @@ export class SqlUnitOfWork implements UnitOfWork {
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
       await this.beforeEach();
-      return work(storesOn(this.db));
+      return work(storesOn(this.db, this.statistics));
     }, translateSqlError);
   }
 
@@ -77,7 +86,7 @@ export class SqlUnitOfWork implements UnitOfWork {
       await this.beforeEach();
       const trx = await this.db.transaction();
       try {
-        return await work(new SqlUnitOfWork(trx));
+        return await work(new SqlUnitOfWork(trx, async () => {}, false, this.statistics));
       } finally {
         await trx.rollback().catch(() => undefined);
       }

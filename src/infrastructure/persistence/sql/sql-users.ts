@@ -4,6 +4,28 @@ import type { CmsUser, DomainId, UserId } from "../../../domain/index.js";
 import { keysetPage } from "./keyset.js";
 import { num, type UserRow, userOf, userRowOf } from "./rows.js";
 
+/** 7 parameters a row: far below PostgreSQL's 65535 bind parameters a statement. */
+const MAX_ROWS_PER_STATEMENT = 1000;
+
+const PROFILE_COLUMNS = ["email", "username", "first_name", "last_name", "name"];
+
+/** Consecutive chunks of at most `size` users, none holding the same user twice. */
+function* distinctChunks(users: readonly CmsUser[], size: number): Generator<CmsUser[]> {
+  let chunk: CmsUser[] = [];
+  let keys = new Set<string>();
+  for (const user of users) {
+    const key = `${user.domainId}:${user.userId}`;
+    if (chunk.length >= size || keys.has(key)) {
+      yield chunk;
+      chunk = [];
+      keys = new Set();
+    }
+    chunk.push(user);
+    keys.add(key);
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
 export class SqlUsers implements UserDirectory {
   constructor(private readonly db: Knex) {}
 
@@ -16,6 +38,24 @@ export class SqlUsers implements UserDirectory {
 
   async put(user: CmsUser): Promise<void> {
     await this.db("users").insert(userRowOf(user)).onConflict(["domain_id", "user_id"]).merge();
+  }
+
+  /**
+   * One multi-row upsert per chunk; `xmax = 0` holds for a row this statement inserted and
+   * not for one it updated. PostgreSQL refuses to update a row twice in one statement, so a
+   * user given twice starts a new chunk.
+   */
+  async putMany(users: readonly CmsUser[]): Promise<{ inserted: number; updated: number }> {
+    let inserted = 0;
+    for (const chunk of distinctChunks(users, MAX_ROWS_PER_STATEMENT)) {
+      const rows = (await this.db("users")
+        .insert(chunk.map(userRowOf))
+        .onConflict(["domain_id", "user_id"])
+        .merge(PROFILE_COLUMNS)
+        .returning(this.db.raw("(xmax = 0) as inserted") as never)) as { inserted: boolean }[];
+      inserted += rows.filter((row) => row.inserted).length;
+    }
+    return { inserted, updated: users.length - inserted };
   }
 
   async remove(domainId: DomainId, userId: UserId): Promise<boolean> {

@@ -4,7 +4,7 @@ import { adminKeyIn } from "../../http/admin-key.js";
 import { type ApiKey, parseApiKeys } from "../../http/api-keys.js";
 import { startServer } from "../../http/server.js";
 import { CliFailure, EXIT } from "../exit-codes.js";
-import { openStore } from "../open-store.js";
+import { cliConfig, openStore } from "../open-store.js";
 import { hostOption, portOption } from "../options.js";
 
 export function registerServe(program: Command) {
@@ -14,8 +14,10 @@ export function registerServe(program: Command) {
     .option("--port <port>", "port to listen on (0: any free port)", portOption, 3000)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .action(async (options: { port: number; host: string }) => {
-      const { container, store, config } = await openStore();
-      const keys = await apiKeysOf(config.apiKeys, config.dataDir);
+      const config = cliConfig();
+      const configured = configuredKeys(config.apiKeys);
+      const { container, store } = await openStore(config);
+      const keys = configured ?? (await generatedAdminKey(config.dataDir));
       const logger = pino({
         level: config.logLevel,
         redact: ["req.headers.authorization", "*.authorization"],
@@ -34,12 +36,13 @@ export function registerServe(program: Command) {
           EXIT.badInput,
         );
       });
-      process.stdout.write(`civilink listening on ${server.url} (store: ${config.store.store})\n`);
-      if (keys.newSecret) {
-        process.stdout.write(
-          `Admin API key, shown only now (set CIVILINK_API_KEYS to choose your own): ${keys.newSecret}\n`,
-        );
-      }
+      // One write, so that a reader of the first line has the key line too.
+      const keyLine = keys.newSecret
+        ? `Admin API key, shown only now (set CIVILINK_API_KEYS to choose your own): ${keys.newSecret}\n`
+        : "";
+      process.stdout.write(
+        `civilink listening on ${server.url} (store: ${config.store.store})\n${keyLine}`,
+      );
       await new Promise<void>((resolve) => {
         const shutdown = () => {
           logger.info("shutting down");
@@ -51,17 +54,21 @@ export function registerServe(program: Command) {
     });
 }
 
-async function apiKeysOf(
+/** The keys of CIVILINK_API_KEYS, checked before anything is opened; null when unset. */
+function configuredKeys(
   configured: string | undefined,
-  dataDir: string,
-): Promise<{ keys: ApiKey[]; newSecret: string | null }> {
-  if (configured === undefined) {
-    const { key, newSecret } = await adminKeyIn(dataDir);
-    return { keys: [key], newSecret };
-  }
+): { keys: ApiKey[]; newSecret: null } | null {
+  if (configured === undefined) return null;
   const keys = parseApiKeys(configured);
   if (typeof keys === "string") {
     throw new CliFailure(`invalid configuration: CIVILINK_API_KEYS: ${keys}`, EXIT.badInput);
   }
   return { keys, newSecret: null };
+}
+
+async function generatedAdminKey(
+  dataDir: string,
+): Promise<{ keys: ApiKey[]; newSecret: string | null }> {
+  const { key, newSecret } = await adminKeyIn(dataDir);
+  return { keys: [key], newSecret };
 }

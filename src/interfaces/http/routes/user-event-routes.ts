@@ -2,6 +2,7 @@ import { defineRoute, domainParams, replyWith, userParams } from "../route-kit.j
 import {
   anonymousInteractionSchema,
   interactionSchema,
+  noQuery,
   outcomeJson,
   outcomeSchema,
   userProfileSchema,
@@ -21,6 +22,7 @@ export const userEventRoutes = [
     summary: "A user registered on the CMS",
     tags: ["user events"],
     params: userParams,
+    query: noQuery,
     body: userProfileSchema,
     responses: outcomeResponses,
     handle: ({ params, body }, { useCases }) =>
@@ -33,6 +35,7 @@ export const userEventRoutes = [
     summary: "A user logged in to the CMS",
     tags: ["user events"],
     params: userParams,
+    query: noQuery,
     body: userProfileSchema,
     responses: outcomeResponses,
     handle: ({ params, body }, { useCases }) =>
@@ -45,6 +48,7 @@ export const userEventRoutes = [
     summary: "A logged-in user interacted (profile, contribution, membership, event, other)",
     tags: ["user events"],
     params: userParams,
+    query: noQuery,
     body: interactionSchema,
     responses: outcomeResponses,
     handle: ({ params, body }, { useCases }) =>
@@ -60,6 +64,7 @@ export const userEventRoutes = [
     summary: "A user's profile was updated",
     tags: ["user events"],
     params: userParams,
+    query: noQuery,
     body: userProfileSchema,
     responses: outcomeResponses,
     handle: ({ params, body }, { useCases }) =>
@@ -72,6 +77,7 @@ export const userEventRoutes = [
     summary: "A user was deleted",
     tags: ["user events"],
     params: userParams,
+    query: noQuery,
     responses: outcomeResponses,
     handle: ({ params }, { useCases }) =>
       replyWith(useCases.unlinkUser.execute(params), outcomeJson),
@@ -83,6 +89,7 @@ export const userEventRoutes = [
     summary: "A visitor who is not logged in interacted",
     tags: ["user events"],
     params: domainParams,
+    query: noQuery,
     body: anonymousInteractionSchema,
     responses: outcomeResponses,
     handle: ({ params, body }, { useCases }) =>

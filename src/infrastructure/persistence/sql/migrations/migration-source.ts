@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
+import * as syncJobHeartbeat from "./002-sync-job-heartbeat.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
  */
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
+  "002-sync-job-heartbeat": syncJobHeartbeat,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

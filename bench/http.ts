@@ -1,0 +1,320 @@
+/**
+ * HTTP throughput of the hottest route: `POST /v1/domains/1/users/{id}/logged-in` for users
+ * who are already linked and whose profile did not change (every page load of a CMS), against
+ * `GET /health` on the same server, in one run.
+ *
+ *   npm run bench:http            (or: npx tsx bench/http.ts)
+ *
+ * The server runs in a child process (the load generator must not share its event loop), on
+ * PostgreSQL at BENCH_DATABASE_URL / TEST_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/test) in a fresh schema dropped at the end, on a free
+ * loopback port, rate limit off, logs at warn. Knobs: BENCH_USERS (1000), BENCH_SECONDS (10),
+ * BENCH_CONNECTIONS (50), BENCH_POOL_SIZE (10), BENCH_ROUTES (login,health), BENCH_CPU_PROF=DIR
+ * (writes a CPU profile of the server during the measured runs there).
+ *
+ * Target: login ≥ 40 % of health's requests/s, login p99 < 20 ms at 50 connections.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import knex, { type Knex } from "knex";
+import { pino } from "pino";
+import { buildContainer } from "../src/infrastructure/container/composition-root.js";
+import { TOKENS } from "../src/infrastructure/container/tokens.js";
+import { apiKey } from "../src/interfaces/http/api-keys.js";
+import { startServer } from "../src/interfaces/http/server.js";
+
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+const USERS = Number(process.env.BENCH_USERS ?? 1_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+
+/** Which routes to measure (both by default; one alone is handy under --cpu-prof). */
+const ROUTES = (process.env.BENCH_ROUTES ?? "login,health").split(",");
+const LOGIN = "POST …/users/{id}/logged-in (already linked)";
+const HEALTH = "GET /health";
+
+const TARGET_RATIO = 0.4;
+const TARGET_P99_MS = 20;
+
+const profileOf = (userId: number) => ({
+  email: `bench.user${userId}@example.org`,
+  firstName: "Bench",
+  lastName: `User${userId}`,
+});
+
+/** The child: civilink's server on PostgreSQL in the given schema, until SIGTERM. */
+async function serve() {
+  const schema = process.env.BENCH_SCHEMA as string;
+  const container = buildContainer({
+    store: "postgres",
+    url: DATABASE_URL,
+    schema,
+    poolSize: POOL_SIZE,
+  });
+  const store = container.get(TOKENS.Store);
+  const prepared = await store.prepare();
+  if (prepared.isErr()) throw new Error(`PostgreSQL: ${prepared.error.message}`);
+  const server = await startServer({
+    container,
+    apiKeys: [apiKey("bench", process.env.BENCH_SECRET as string, ["events"])],
+    logger: pino({ level: "warn" }),
+    rateLimitPerMinute: 0,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  // For the figures per request: the server's CPU time, and the SQL statements it sent.
+  let queries = 0;
+  (store as unknown as { knex: Knex }).knex.on("query", () => queries++);
+  const profiler = CPU_PROFILE_DIR ? new Session() : null;
+  profiler?.connect();
+  process.on("message", async (message: string) => {
+    if (message === "profile-start") await profiler?.post("Profiler.enable");
+    if (message === "profile-start") await profiler?.post("Profiler.start");
+    if (message === "profile-stop" && profiler) {
+      const { profile } = await profiler.post("Profiler.stop");
+      const file = join(CPU_PROFILE_DIR as string, `server-${Date.now()}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`CPU profile of the measured runs: ${file}`);
+    }
+    const cpu = process.cpuUsage();
+    process.send?.({ stats: { cpuMicros: cpu.user + cpu.system, queries } });
+  });
+  process.send?.({ url: server.url });
+  await once(process, "SIGTERM");
+  await server.stop();
+  process.exit(0);
+}
+
+interface ServerStats {
+  cpuMicros: number;
+  queries: number;
+}
+
+/** The server's CPU time and SQL statements so far (after doing `command`, if any). */
+function statsOf(server: ChildProcess, command = "stats"): Promise<ServerStats> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      const stats = (message as { stats?: ServerStats }).stats;
+      if (!stats) return;
+      server.off("message", onMessage);
+      resolve(stats);
+    };
+    server.on("message", onMessage);
+    server.send(command);
+  });
+}
+
+/** Runs one measured load and what the server spent on it. */
+async function measured(server: ChildProcess, options: autocannon.Options) {
+  const before = await statsOf(server);
+  const result = await run(options);
+  const after = await statsOf(server);
+  const answered = Math.max(1, result.requests.total);
+  return {
+    result,
+    cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / answered,
+    queriesPerRequest: (after.queries - before.queries) / answered,
+  };
+}
+
+interface Figures {
+  name: string;
+  cpuMicrosPerRequest: number;
+  queriesPerRequest: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+  failures: number;
+}
+
+function figuresOf(
+  name: string,
+  { result, cpuMicrosPerRequest, queriesPerRequest }: Awaited<ReturnType<typeof measured>>,
+  extraFailures = 0,
+): Figures {
+  return {
+    name,
+    cpuMicrosPerRequest,
+    queriesPerRequest,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx + extraFailures,
+  };
+}
+
+async function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+}
+
+/** Links users 1..USERS through the login route itself, twenty at a time. */
+async function seed(url: string, secret: string) {
+  let next = 1;
+  const outcomes = new Map<string, number>();
+  const worker = async () => {
+    for (let userId = next++; userId <= USERS; userId = next++) {
+      const response = await fetch(`${url}/v1/domains/1/users/${userId}/logged-in`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" },
+        body: JSON.stringify(profileOf(userId)),
+      });
+      const body = (await response.json()) as { outcome?: string };
+      const key = `${response.status} ${body.outcome ?? JSON.stringify(body)}`;
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  if (outcomes.get("200 created-contact") !== USERS)
+    throw new Error(`seeding did not link every user: ${JSON.stringify([...outcomes])}`);
+}
+
+function loginRequests(secret: string, counter: { unexpected: number }) {
+  let next = 0;
+  return {
+    method: "POST" as const,
+    headers: { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" },
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => {
+          const userId = (next++ % USERS) + 1;
+          return {
+            ...request,
+            path: `/v1/domains/1/users/${userId}/logged-in`,
+            body: JSON.stringify(profileOf(userId)),
+          };
+        },
+        onResponse: (status: number, body: string) => {
+          if (status !== 200 || !body.includes('"outcome":"already-linked"')) counter.unexpected++;
+        },
+      },
+    ],
+  };
+}
+
+/** Other work on the machine skews every figure but CPU µs/req and SQL/req: say how much. */
+const machineLoad = () =>
+  `load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" ")} on ${availableParallelism()} CPUs`;
+
+function printTable(rows: Figures[]) {
+  const head = [
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "requests",
+    "failed",
+    "CPU µs/req",
+    "SQL/req",
+  ];
+  console.log(`\n${"route".padEnd(44)}${head.map((title) => title.padStart(11)).join("")}`);
+  for (const row of rows) {
+    const cells = [
+      row.requestsPerSecond.toFixed(0),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      row.max.toFixed(1),
+      String(row.total),
+      String(row.failures),
+      row.cpuMicrosPerRequest.toFixed(0),
+      row.queriesPerRequest.toFixed(2),
+    ];
+    console.log(`${row.name.padEnd(44)}${cells.map((cell) => cell.padStart(11)).join("")}`);
+  }
+}
+
+async function main() {
+  const schema = `bench_http_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const secret = randomBytes(18).toString("base64url");
+  const admin = knex({ client: "pg", connection: DATABASE_URL, pool: { min: 0, max: 1 } });
+  let child: ChildProcess | null = null;
+  if (CPU_PROFILE_DIR) mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+  try {
+    await admin.raw("select 1");
+    child = fork(fileURLToPath(import.meta.url), [], {
+      env: {
+        ...process.env,
+        CIVILINK_BENCH_ROLE: "server",
+        BENCH_SCHEMA: schema,
+        BENCH_SECRET: secret,
+      },
+      execArgv: process.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const server = child;
+    const url = await new Promise<string>((resolve, reject) => {
+      server.once("message", (message) => resolve((message as { url: string }).url));
+      server.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
+    });
+    console.log(
+      `civilink ${url}, PostgreSQL schema ${schema} (pool ${POOL_SIZE}); ${USERS} users, ` +
+        `${CONNECTIONS} connections, ${SECONDS} s a route; ${machineLoad()}`,
+    );
+
+    const started = Date.now();
+    await seed(url, secret);
+    console.log(`seeded ${USERS} linked users in ${Date.now() - started} ms`);
+
+    // Warm-up (JIT, pool connections), not measured.
+    await run({ url, duration: 2, ...loginRequests(secret, { unexpected: 0 }) });
+    await run({ url: `${url}/health`, duration: 1 });
+
+    const unexpected = { unexpected: 0 };
+    const rows: Figures[] = [];
+    if (CPU_PROFILE_DIR) await statsOf(server, "profile-start");
+    if (ROUTES.includes("login")) {
+      const login = await measured(server, { url, ...loginRequests(secret, unexpected) });
+      rows.push(figuresOf(LOGIN, login, unexpected.unexpected));
+    }
+    if (ROUTES.includes("health")) {
+      rows.push(figuresOf(HEALTH, await measured(server, { url: `${url}/health` })));
+    }
+    if (CPU_PROFILE_DIR) await statsOf(server, "profile-stop");
+    printTable(rows);
+    console.log(`(${machineLoad()})`);
+    if (rows.some((row) => row.failures > 0)) process.exitCode = 1;
+    const loginRow = rows.find((row) => row.name === LOGIN);
+    const healthRow = rows.find((row) => row.name === HEALTH);
+    if (!loginRow || !healthRow) return;
+    const ratio = loginRow.requestsPerSecond / healthRow.requestsPerSecond;
+    const ratioMet = ratio >= TARGET_RATIO;
+    const p99Met = loginRow.p99 < TARGET_P99_MS;
+    console.log(
+      `\nlogin / health req/s: ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET_RATIO * 100} %: ${ratioMet ? "met" : "MISSED"})`,
+    );
+    console.log(
+      `login p99: ${loginRow.p99} ms (target < ${TARGET_P99_MS} ms: ${p99Met ? "met" : "MISSED"})`,
+    );
+    if (unexpected.unexpected > 0)
+      console.log(`${unexpected.unexpected} login answers were not 200 already-linked`);
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await admin.raw("drop schema if exists ?? cascade", [schema]);
+    await admin.destroy();
+  }
+}
+
+if (process.env.CIVILINK_BENCH_ROLE === "server") await serve();
+else await main();

@@ -1,0 +1,56 @@
+import { err, ok, type Result } from "neverthrow";
+import { isPositiveId, PROFILE_FIELDS, type UserId, type UserProfile } from "../../domain/index.js";
+
+/** One user of an export file: its id and its profile as the CMS holds it. */
+export type ImportedUser = UserProfile & { userId: UserId };
+
+/** The fields a line of an export may have, in the order of the CSV header of API.md. */
+export const IMPORT_FIELDS = ["userId", ...PROFILE_FIELDS] as const;
+
+/** As the user events' profile fields (API.md). */
+export const MAX_FIELD_LENGTH = 1000;
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(IMPORT_FIELDS);
+
+/**
+ * Checks one line's user as parsed from NDJSON or CSV, or given by a library caller: an object
+ * with a positive integer `userId` and profile fields that are strings of at most 1000
+ * characters, and nothing else. Answers the user with only those fields, or why not, in one
+ * sentence that names every field at fault.
+ */
+export function checkImportedUser(value: unknown): Result<ImportedUser, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return err("must be a JSON object with a userId");
+  }
+  const fields = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const unknown = Object.keys(fields).filter((field) => !KNOWN_FIELDS.has(field));
+  if (unknown.length > 0) problems.push(unknownFieldsProblem(unknown));
+  if (fields.userId === undefined) problems.push("userId is required");
+  else if (!isPositiveId(fields.userId)) problems.push("userId must be a positive integer");
+  const user = { userId: fields.userId } as ImportedUser;
+  for (const field of PROFILE_FIELDS) {
+    const text = fields[field];
+    if (text === undefined) continue;
+    if (typeof text !== "string") problems.push(`${field} must be a string`);
+    else if (text.length > MAX_FIELD_LENGTH) {
+      problems.push(`${field} must be at most ${MAX_FIELD_LENGTH} characters`);
+    } else user[field] = text;
+  }
+  return problems.length > 0 ? err(`${problems.join("; ")}.`) : ok(user);
+}
+
+const SHOWN_UNKNOWN_FIELDS = 3;
+
+/** Names a few of the unknown fields, each shortened: they may be anything a client sent. */
+function unknownFieldsProblem(unknown: readonly string[]): string {
+  const shown = unknown
+    .slice(0, SHOWN_UNKNOWN_FIELDS)
+    .map((field) => JSON.stringify(field.length > 50 ? `${field.slice(0, 50)}…` : field));
+  const more = unknown.length - shown.length;
+  const names = more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+  const known = `known fields are ${IMPORT_FIELDS.join(", ")}`;
+  return unknown.length === 1
+    ? `${names} is not a known field (${known})`
+    : `${names} are not known fields (${known})`;
+}

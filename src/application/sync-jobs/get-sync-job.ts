@@ -1,0 +1,36 @@
+import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import type { StoreError, SyncJob, SyncJobRepository } from "../ports/index.js";
+
+export interface SyncJobNotFound {
+  kind: "SyncJobNotFound";
+  message: string;
+  jobId: string;
+}
+
+export const syncJobNotFound = (jobId: string): SyncJobNotFound => ({
+  kind: "SyncJobNotFound",
+  message: `Sync job ${jobId} does not exist.`,
+  jobId,
+});
+
+export interface GetSyncJobInput {
+  jobId: string;
+}
+
+/** Job ids are UUIDs; anything much longer was never given out. */
+const MAX_JOB_ID_LENGTH = 100;
+
+/** A sync job as it is now: running with its progress, or ended with its report (SPEC §9). */
+export class GetSyncJob {
+  constructor(private readonly jobs: SyncJobRepository) {}
+
+  execute(input: GetSyncJobInput): ResultAsync<SyncJob, SyncJobNotFound | StoreError> {
+    const { jobId } = input;
+    if (typeof jobId !== "string" || jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
+      return errAsync(syncJobNotFound(String(jobId).slice(0, MAX_JOB_ID_LENGTH)));
+    }
+    return this.jobs
+      .get(jobId)
+      .andThen((job) => (job ? okAsync(job) : errAsync(syncJobNotFound(jobId))));
+  }
+}

@@ -1,0 +1,84 @@
+import { createReadStream } from "node:fs";
+import { access, constants, stat } from "node:fs/promises";
+import { type Command, Option } from "commander";
+import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import {
+  formatOfFileName,
+  IMPORT_FORMATS,
+  type ImportFormat,
+  importRows,
+} from "../../shared-import/index.js";
+import { CliFailure, EXIT } from "../exit-codes.js";
+import { openStore } from "../open-store.js";
+import { positiveIntOption } from "../options.js";
+import { cliFailureOf } from "../use-case-failure.js";
+
+interface ImportOptions {
+  domain: number;
+  format?: ImportFormat;
+  json?: boolean;
+}
+
+/** Checks the file before the store is opened, so that a typo fails at once with exit 2. */
+async function readableFile(file: string): Promise<number> {
+  try {
+    await access(file, constants.R_OK);
+    const info = await stat(file);
+    if (!info.isFile()) throw new Error("not a file");
+    return info.size;
+  } catch (cause) {
+    throw new CliFailure(`cannot read ${file}: ${(cause as Error).message}`, EXIT.badInput);
+  }
+}
+
+export function registerImportUsers(program: Command) {
+  program
+    .command("import-users")
+    .description("load a user export (CSV or NDJSON) into a domain's user directory")
+    .argument("<file>", "the export; .csv or .ndjson/.jsonl unless --format says")
+    .option("--domain <id>", "domain id", positiveIntOption, 1)
+    .addOption(new Option("--format <format>", "the file's format").choices(IMPORT_FORMATS))
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, options: ImportOptions) => {
+      const format = options.format ?? formatOfFileName(file);
+      if (!format) {
+        throw new CliFailure(
+          `cannot tell the format of ${file}: name it .csv or .ndjson, or pass --format`,
+          EXIT.badInput,
+        );
+      }
+      const size = await readableFile(file);
+      const { container, store } = await openStore();
+      try {
+        const input = createReadStream(file);
+        let lastShown = 0;
+        const result = await resolveUseCases(container).importUsers.execute({
+          domainId: options.domain,
+          rows: importRows(format, input),
+          onProgress: (linesRead) => {
+            const now = Date.now();
+            if (process.stderr.isTTY || now - lastShown >= 2_000) {
+              lastShown = now;
+              const percent = size > 0 ? Math.floor((input.bytesRead / size) * 100) : 100;
+              process.stderr.write(`Importing: ${linesRead} lines read (${percent}%)\n`);
+            }
+          },
+        });
+        if (result.isErr()) throw cliFailureOf(result.error);
+        const { imported, updated, rejected, rejectedCount } = result.value;
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result.value)}\n`);
+        } else {
+          process.stdout.write(
+            `Imported ${imported} new users, updated ${updated}, rejected ${rejectedCount} lines.\n`,
+          );
+          for (const rejection of rejected.slice(0, 20)) {
+            process.stdout.write(`  line ${rejection.line}: ${rejection.error}\n`);
+          }
+          if (rejectedCount > 20) process.stdout.write(`  … and ${rejectedCount - 20} more\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

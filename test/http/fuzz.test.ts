@@ -1,0 +1,1115 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import { gzipSync } from "node:zlib";
+import fc from "fast-check";
+import { pino } from "pino";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildContainer } from "../../src/infrastructure/container/composition-root.js";
+import { TOKENS } from "../../src/infrastructure/container/tokens.js";
+import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js";
+import type { StoreRuntime } from "../../src/infrastructure/persistence/store-runtime.js";
+import { type ApiKey, apiKey, type Scope } from "../../src/interfaces/http/api-keys.js";
+import { createHttpApp } from "../../src/interfaces/http/app.js";
+import { API_ROUTES } from "../../src/interfaces/http/routes/index.js";
+
+/**
+ * Random and malformed requests against the whole app (API.md): whatever arrives, the answer
+ * is a 2xx or a documented 4xx, never a 5xx, and every error has the documented shape.
+ */
+
+const SECRETS = {
+  events: "fuzz-events-secret",
+  read: "fuzz-read-secret",
+  admin: "fuzz-admin-secret",
+  eventsRead: "fuzz-events-read-secret",
+  final: "fuzz-final-login-secret",
+} as const;
+
+/** The keys the app knows, by their secrets. */
+const KEY_OF_SECRET = new Map<string, ApiKey>([
+  [SECRETS.events, apiKey("events", SECRETS.events, ["events"])],
+  [SECRETS.read, apiKey("read", SECRETS.read, ["read"])],
+  [SECRETS.admin, apiKey("admin", SECRETS.admin, ["admin"])],
+  [SECRETS.eventsRead, apiKey("events-read", SECRETS.eventsRead, ["events", "read"])],
+  [SECRETS.final, apiKey("final", SECRETS.final, ["events"])],
+]);
+const KEYS = [...KEY_OF_SECRET.values()];
+
+const SECRET_OF_SCOPE: Record<Scope, string> = {
+  events: SECRETS.events,
+  read: SECRETS.read,
+  admin: SECRETS.admin,
+};
+
+/** The kinds each error status may carry (API.md); 500 and 503 are not expected here. */
+const KINDS_OF_STATUS: Record<number, readonly string[]> = {
+  400: ["ValidationFailed", "MalformedJson"],
+  401: ["Unauthenticated"],
+  403: ["Forbidden"],
+  404: ["NotFound", "DomainNotFound", "ContactNotFound", "LinkNotFound", "SyncJobNotFound"],
+  409: ["ContactIsLinked", "SyncAlreadyRunning"],
+  413: ["PayloadTooLarge"],
+  415: ["UnsupportedMediaType"],
+  429: ["RateLimited"],
+};
+
+type Method = "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "trace";
+
+interface FuzzRequest {
+  method: Method;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** Sent with Transfer-Encoding: chunked in a few pieces rather than with a Content-Length. */
+  chunked?: boolean;
+}
+
+interface Template {
+  method: Method;
+  path: string;
+  scope: Scope | null;
+  /** A body of the right shape, for requests that should get past validation. */
+  body?: fc.Arbitrary<unknown>;
+  contentType?: string;
+  query?: fc.Arbitrary<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators
+
+const smallId = fc.integer({ min: 1, max: 40 }).map(String);
+
+/** Path ids: mostly plausible, often not a positive integer at all. */
+const anyId = fc.oneof(
+  { weight: 4, arbitrary: smallId },
+  fc.constantFrom(
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "0x10",
+    "01",
+    "+1",
+    " 1",
+    "%201",
+    "1%00",
+    "%00",
+    "%",
+    "%zz",
+    "%E0%A4%A",
+    "%C0%AF",
+    "%FF%FE",
+    "%2e%2e",
+    "..",
+    ".",
+    "%2F",
+    "%252F",
+    "%D9%A3",
+    "%F0%9F%92%A9",
+    "null",
+    "undefined",
+    "NaN",
+    "Infinity",
+    "9007199254740993",
+    "999999999999999",
+    "9".repeat(40),
+    "__proto__",
+    "constructor",
+    "1;drop table links",
+    "1'",
+  ),
+  fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
+  fc.string({ unit: "grapheme", maxLength: 12 }).map(encodeURIComponent),
+);
+
+const userIdFor = fc.integer({ min: 1, max: 60 });
+const emailArb = fc.oneof(
+  userIdFor.map((n) => `user${n}@example.org`),
+  userIdFor.map((n) => `USER${n}@Example.ORG `),
+  fc.emailAddress(),
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom("", "@", "a@", "@b", "a@b", "a@@b.org", "ü@exämple.org", " x@y.org"),
+);
+const nameArb = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+);
+const profileArb = fc.record(
+  { email: emailArb, username: nameArb, firstName: nameArb, lastName: nameArb, name: nameArb },
+  { requiredKeys: [] },
+);
+const interactionKindArb = fc.constantFrom(
+  "profile",
+  "contribution",
+  "membership",
+  "event",
+  "other",
+  "bogus",
+);
+
+const queryValue = fc.oneof(
+  smallId,
+  fc.constantFrom("", "0", "-1", "1001", "1000", "abc", "true", "false", "%", "%zz", "null"),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+);
+const queryOf = (...names: string[]) =>
+  fc
+    .array(fc.tuple(fc.constantFrom(...names, "unknown", "__proto__", "a[b]"), queryValue), {
+      maxLength: 4,
+    })
+    .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}` : ""));
+
+const ndjsonArb = fc
+  .array(
+    fc.oneof(
+      fc.record({ userId: userIdFor, email: emailArb }).map((line) => JSON.stringify(line)),
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 40 }),
+    ),
+    { maxLength: 20 },
+  )
+  .map((lines) => lines.join("\n"));
+const csvArb = fc
+  .array(
+    fc.oneof(
+      fc.tuple(userIdFor, emailArb).map(([id, email]) => `${id},${email},,,,`),
+      fc.string({ maxLength: 40 }),
+    ),
+    { maxLength: 20 },
+  )
+  .map((lines) => ["userId,email,username,firstName,lastName,name", ...lines].join("\n"));
+
+/** Every route of API.md, whether or not the app has it yet. */
+const TEMPLATES: Template[] = [
+  { method: "get", path: "/health", scope: null },
+  { method: "get", path: "/ready", scope: null },
+  { method: "get", path: "/openapi.json", scope: null },
+  { method: "get", path: "/docs", scope: null },
+  { method: "get", path: "/v1/domains", scope: "read" },
+  { method: "get", path: "/v1/domains/{domainId}", scope: "read" },
+  {
+    method: "put",
+    path: "/v1/domains/{domainId}",
+    scope: "admin",
+    body: fc.record(
+      {
+        name: nameArb,
+        cms: fc.constantFrom("drupal", "backdrop", "wordpress", "joomla", "standalone", "typo3"),
+        syncCmsEmail: fc.boolean(),
+        dedupeRule: fc.record(
+          {
+            weights: fc.record(
+              { email: fc.integer({ min: -1, max: 20 }), firstName: fc.nat(5) },
+              { requiredKeys: [] },
+            ),
+            threshold: fc.integer({ min: -1, max: 20 }),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: ["cms"] },
+    ),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/{userId}/registered",
+    scope: "events",
+    body: profileArb,
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/{userId}/logged-in",
+    scope: "events",
+    body: profileArb,
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/{userId}/interactions",
+    scope: "events",
+    body: fc.record({ kind: interactionKindArb, user: profileArb }),
+  },
+  {
+    method: "put",
+    path: "/v1/domains/{domainId}/users/{userId}",
+    scope: "events",
+    body: profileArb,
+  },
+  { method: "delete", path: "/v1/domains/{domainId}/users/{userId}", scope: "events" },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/interactions",
+    scope: "events",
+    body: fc.record(
+      { kind: interactionKindArb, email: emailArb, firstName: nameArb, lastName: nameArb },
+      { requiredKeys: ["kind", "email"] },
+    ),
+  },
+  { method: "get", path: "/v1/domains/{domainId}/users/{userId}/link", scope: "read" },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/links",
+    scope: "read",
+    query: queryOf("contactId", "email", "limit", "cursor"),
+  },
+  {
+    method: "post",
+    path: "/v1/contacts",
+    scope: "admin",
+    body: fc.record(
+      {
+        contactType: fc.constantFrom("Individual", "Organization", "Household", "Robot"),
+        firstName: nameArb,
+        lastName: nameArb,
+        displayName: nameArb,
+        emails: fc.array(
+          fc.record(
+            { email: emailArb, isPrimary: fc.boolean(), locationType: nameArb },
+            { requiredKeys: ["email"] },
+          ),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "get", path: "/v1/contacts/{contactId}", scope: "read" },
+  {
+    method: "get",
+    path: "/v1/contacts",
+    scope: "read",
+    query: queryOf("email", "includeDeleted"),
+  },
+  {
+    method: "patch",
+    path: "/v1/contacts/{contactId}",
+    scope: "admin",
+    body: fc.record(
+      { firstName: nameArb, lastName: nameArb, primaryEmail: emailArb },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "delete", path: "/v1/contacts/{contactId}", scope: "admin" },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/import",
+    scope: "admin",
+    body: ndjsonArb,
+    contentType: "application/x-ndjson",
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/import",
+    scope: "admin",
+    body: csvArb,
+    contentType: "text/csv",
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/users",
+    scope: "admin",
+    query: queryOf("limit", "cursor"),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/sync",
+    scope: "admin",
+    body: fc.record({ dryRun: fc.constant(true) }, { requiredKeys: [] }),
+  },
+  { method: "get", path: "/v1/sync-jobs/{jobId}", scope: "read" },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/outbox",
+    scope: "read",
+    query: queryOf("after", "limit"),
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/audit",
+    scope: "read",
+    query: queryOf("userId", "contactId", "limit", "cursor"),
+  },
+];
+
+/** The template's path with each `{name}` replaced by an id of `id`. */
+const fill = (path: string, id: fc.Arbitrary<string>) => {
+  const names = path.match(/\{\w+\}/g) ?? [];
+  return fc.tuple(...names.map(() => id)).map((ids) => {
+    let filled = path;
+    for (const value of ids) filled = filled.replace(/\{\w+\}/, value);
+    return filled;
+  });
+};
+
+const authFor = (scope: Scope | null): Record<string, string> =>
+  scope === null ? {} : { Authorization: `Bearer ${SECRET_OF_SCOPE[scope]}` };
+
+const jsonBuffer = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
+
+/** Requests that should mostly get through: right method, key, media type and body shape. */
+const wellFormedRequest: fc.Arbitrary<FuzzRequest> = fc
+  .constantFrom(...TEMPLATES)
+  .chain((template) =>
+    fc
+      .record({
+        path: fill(
+          template.path,
+          template.method === "put" && template.path === "/v1/domains/{domainId}"
+            ? fc.integer({ min: 2, max: 5 }).map(String)
+            : fc.oneof({ weight: 9, arbitrary: fc.constant("1") }, smallId),
+        ),
+        query: template.query ?? fc.constant(""),
+        body: template.body ?? fc.constant(undefined),
+      })
+      .map(({ path, query, body }): FuzzRequest => {
+        const headers: Record<string, string> = { ...authFor(template.scope) };
+        if (body === undefined) return { method: template.method, path: path + query, headers };
+        headers["Content-Type"] = template.contentType ?? "application/json";
+        return {
+          method: template.method,
+          path: path + query,
+          headers,
+          body: typeof body === "string" ? Buffer.from(body, "utf8") : jsonBuffer(body),
+        };
+      }),
+  );
+
+/** A path segment as a hostile client may write it (raw latin-1 is all Node lets through). */
+const segmentArb = fc.oneof(
+  fc.constantFrom(
+    "..",
+    ".",
+    "%2e%2e",
+    "%2E%2E%2F",
+    "%00",
+    "%",
+    "%zz",
+    "%E0%A4%A",
+    "v1",
+    "domains",
+    "users",
+    "contacts",
+    "health",
+    "HEALTH",
+    "openapi.json",
+    "docs",
+    "%F0%9F%98%80",
+    "\u00e9\u00ff",
+    ";",
+    "*",
+    "~",
+    ":domainId",
+    "{domainId}",
+    "swagger-ui.css",
+    "swagger-ui-init.js",
+    "favicon-16x16.png",
+    "index.html",
+    "package.json",
+  ),
+  anyId,
+  fc.string({ unit: "grapheme", maxLength: 16 }).map(encodeURIComponent),
+  fc
+    .string({
+      unit: fc.integer({ min: 0x21, max: 0xff }).map((code) => String.fromCharCode(code)),
+      maxLength: 16,
+    })
+    .map((text) => text.replace(/[?#/]/g, "")),
+);
+
+const longPath = fc
+  .integer({ min: 500, max: 7000 })
+  .chain((length) =>
+    fc.constantFrom(
+      `/v1/domains/${"1".repeat(length)}`,
+      `/${"a".repeat(length)}`,
+      `/v1/domains/1/users/${"%41".repeat(Math.floor(length / 3))}/logged-in`,
+      `/${"../".repeat(Math.floor(length / 3))}health`,
+      `/v1/contacts?email=${"x".repeat(length)}`,
+    ),
+  );
+
+const pathArb = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...TEMPLATES).chain((t) => fill(t.path, anyId)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(segmentArb, { minLength: 0, maxLength: 8 })
+      .map((segments) => `/${segments.join("/")}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...TEMPLATES),
+        fc.constantFrom("/", "//", "/..", "/../..", "/x", "%2F"),
+      )
+      .chain(([template, suffix]) => fill(template.path, smallId).map((path) => path + suffix)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...TEMPLATES), fc.string({ maxLength: 30 }))
+      .chain(([template, query]) =>
+        fill(template.path, smallId).map((path) => `${path}?${encodeURI(query)}`),
+      ),
+  },
+  { weight: 1, arbitrary: longPath },
+);
+
+/** What Node's client lets through in a header value: tab, printable ASCII and latin-1. */
+const headerText = (maxLength: number) =>
+  fc.string({
+    unit: fc
+      .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }))
+      .map((code) => String.fromCharCode(code)),
+    maxLength,
+  });
+
+const authorizationArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom(...Object.values(SECRETS).filter((secret) => secret !== SECRETS.final))
+      .map((secret) => `Bearer ${secret}`),
+  },
+  fc.constantFrom(
+    "",
+    "Bearer",
+    "Bearer ",
+    "bearer fuzz-admin-secret",
+    "BEARER   fuzz-admin-secret   ",
+    "Bearer fuzz-admin-secret extra",
+    "Bearer fuzz-admin-secret\t",
+    "Basic Zm9vOmJhcg==",
+    "Token fuzz-admin-secret",
+    "Bearer fuzz-admin-secreT",
+    "Bearer fuzz-admin-secret ",
+    `Bearer ${"A".repeat(6000)}`,
+  ),
+  headerText(80),
+  headerText(60).map((text) => `Bearer ${text}`),
+);
+
+const contentTypeArb = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      "application/json",
+      "application/json; charset=utf-8",
+      "Application/JSON; Charset=UTF-8",
+      'application/json;charset="utf-8"',
+    ),
+  },
+  fc.constantFrom(
+    "application/json; charset=utf-16",
+    "application/json; charset=utf-16le",
+    "application/json; charset=latin1",
+    "application/json; charset=iso-8859-1",
+    "application/json; charset=bogus",
+    "application/json; charset=",
+    "application/json;;",
+    "application/json; foo",
+    "application/json; boundary=x",
+    "application/*",
+    "*/*",
+    "application/vnd.api+json",
+    "application/merge-patch+json",
+    "text/plain",
+    "text/plain; charset=utf-8",
+    "text/csv",
+    "text/csv; charset=utf-8",
+    "application/x-ndjson",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=----x",
+    "application/octet-stream",
+    "json",
+    "/",
+    ";;;",
+    "",
+  ),
+  headerText(60),
+);
+
+const deepNesting = fc
+  .integer({ min: 100, max: 50_000 })
+  .chain((depth) =>
+    fc.constantFrom(
+      `${"[".repeat(depth)}${"]".repeat(depth)}`,
+      `${"[".repeat(depth)}`,
+      `${'{"a":'.repeat(Math.floor(depth / 5))}1${"}".repeat(Math.floor(depth / 5))}`,
+      `{"email":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      `{"user":${'{"email":'.repeat(Math.floor(depth / 10))}"x"${"}".repeat(Math.floor(depth / 10))}}`,
+    ),
+  );
+
+const hugeString = fc
+  .integer({ min: 1_000, max: 150_000 })
+  .chain((length) =>
+    fc.constantFrom(
+      JSON.stringify({ email: `${"x".repeat(length)}@example.org` }),
+      JSON.stringify({ firstName: "é".repeat(Math.floor(length / 2)) }),
+      JSON.stringify({ kind: "other", user: { name: "n".repeat(length) } }),
+      JSON.stringify({ [`k${"k".repeat(length)}`]: 1 }),
+      JSON.stringify(Array.from({ length: Math.floor(length / 4) }, (_, i) => i)),
+      `"${"s".repeat(length)}"`,
+    ),
+  );
+
+const bodyArb: fc.Arbitrary<Buffer | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }).map(jsonBuffer) },
+  { weight: 3, arbitrary: profileArb.map(jsonBuffer) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat()).map(([value, cut]) => {
+      const text = JSON.stringify(value) ?? "";
+      return Buffer.from(text.slice(0, text.length ? cut % text.length : 0), "utf8");
+    }),
+  },
+  { weight: 1, arbitrary: deepNesting.map((text) => Buffer.from(text, "utf8")) },
+  { weight: 1, arbitrary: hugeString.map((text) => Buffer.from(text, "utf8")) },
+  { weight: 2, arbitrary: fc.uint8Array({ maxLength: 2_000 }).map((bytes) => Buffer.from(bytes)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        "null",
+        "true",
+        "0",
+        "-0",
+        "1e309",
+        '""',
+        "[]",
+        "{}",
+        "{",
+        "}",
+        "{}{}",
+        "{} trailing",
+        '{"email":"a@b.org",}',
+        "{'email':'a@b.org'}",
+        '{"__proto__":{"email":"x@y.org"}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+        '{"email":"a@b.org","email":"c@d.org"}',
+        '{"email":"\\ud800"}',
+        '{"email":"\\u0000@x.org"}',
+        "\ufeff{}",
+        " \n\t {} \n",
+      )
+      .map((text) => Buffer.from(text, "utf8")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Buffer.from([0x7b, 0x22, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
+      Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
+      Buffer.from([0x00, 0x00, 0x00]),
+    ),
+  },
+  { weight: 1, arbitrary: ndjsonArb.map((text) => Buffer.from(text, "utf8")) },
+  { weight: 1, arbitrary: csvArb.map((text) => Buffer.from(text, "utf8")) },
+);
+
+const methodArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom<Method>("get", "post", "put", "patch", "delete") },
+  { weight: 1, arbitrary: fc.constantFrom<Method>("head", "options", "trace") },
+);
+
+const extraHeadersArb = fc.record(
+  {
+    "Content-Encoding": fc.constantFrom("gzip", "deflate", "br", "identity", "compress", "x"),
+    "X-Request-Id": fc.oneof(headerText(120), fc.constant("fixed-id.1:2")),
+    Accept: fc.constantFrom("application/json", "text/html", "*/*", "application/xml", ""),
+    "Accept-Charset": fc.constantFrom("utf-16", "latin1"),
+    "X-Forwarded-For": fc.constantFrom("1.2.3.4", "::1", "garbage, ,,", "999.999.1.1"),
+    "X-Fuzz": headerText(200),
+  },
+  { requiredKeys: [] },
+);
+
+/** Requests assembled from independently random parts: mostly wrong somewhere. */
+const malformedRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    method: methodArb,
+    path: pathArb,
+    authorization: authorizationArb,
+    contentType: contentTypeArb,
+    extra: extraHeadersArb,
+    body: bodyArb,
+    gzip: fc.boolean(),
+    chunked: fc.boolean(),
+  })
+  .map(({ method, path, authorization, contentType, extra, body, gzip, chunked }) => {
+    const headers: Record<string, string> = { ...extra };
+    if (authorization !== undefined) headers.Authorization = authorization;
+    if (contentType !== undefined) headers["Content-Type"] = contentType;
+    const encoded = body && gzip && headers["Content-Encoding"] === "gzip" ? gzipSync(body) : body;
+    return { method, path, headers, chunked, ...(encoded ? { body: encoded } : {}) };
+  });
+
+/** Sometimes an override of one part of a request, usually none. */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+
+/** A well-formed request with one or two of its parts made wrong: it gets deeper in. */
+const mutatedRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    base: wellFormedRequest,
+    method: sometimes(methodArb),
+    path: sometimes(fc.constantFrom(...TEMPLATES).chain((template) => fill(template.path, anyId))),
+    authorization: sometimes(authorizationArb),
+    contentType: sometimes(contentTypeArb),
+    body: sometimes(bodyArb),
+    extra: sometimes(extraHeadersArb),
+    chunked: fc.boolean(),
+  })
+  .map(({ base, method, path, authorization, contentType, body, extra, chunked }) => {
+    const headers: Record<string, string> = { ...base.headers, ...extra };
+    if (authorization !== undefined) headers.Authorization = authorization;
+    if (contentType !== undefined) headers["Content-Type"] = contentType;
+    const chosenBody = body ?? base.body;
+    return {
+      method: method ?? base.method,
+      path: path ?? base.path,
+      headers,
+      chunked,
+      ...(chosenBody ? { body: chosenBody } : {}),
+    };
+  });
+
+/** A well-formed request but for a body over, or just under, the 100 kB limit. */
+const oversizedRequest: fc.Arbitrary<FuzzRequest> = fc
+  .tuple(wellFormedRequest, fc.integer({ min: 95_000, max: 150_000 }))
+  .map(([base, length]) => ({
+    ...base,
+    headers: { ...base.headers, "Content-Type": "application/json" },
+    body: Buffer.from(JSON.stringify({ email: `${"x".repeat(length)}@example.org` }), "utf8"),
+  }));
+
+const decodedOrRaw = (path: string) => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+};
+
+/** Whether the request may replace domain 1 (and so change how the final login is handled). */
+const replacesDomainOne = (fuzz: FuzzRequest) =>
+  fuzz.method === "put" &&
+  /^\/v1\/domains\/0*1\/?$/i.test(decodedOrRaw(fuzz.path.split("?")[0] as string));
+
+/** Domain 1 keeps its CMS: only domains 2 and up are ever replaced. */
+const fuzzRequest = fc
+  .oneof(
+    { weight: 2, arbitrary: wellFormedRequest },
+    { weight: 1, arbitrary: oversizedRequest },
+    { weight: 4, arbitrary: mutatedRequest },
+    { weight: 2, arbitrary: malformedRequest },
+  )
+  .filter((fuzz) => !replacesDomainOne(fuzz));
+
+// ---------------------------------------------------------------------------------------------
+// Sending and checking
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+let server: Server;
+let store: StoreRuntime;
+const logLines: string[] = [];
+let sent = 0;
+
+/** Node's client frames a body in chunks only for the methods that usually have one. */
+const canChunk = (fuzz: FuzzRequest) =>
+  fuzz.chunked === true && ["post", "put", "patch"].includes(fuzz.method);
+
+function send(fuzz: FuzzRequest): Promise<Answer> {
+  sent += 1;
+  // Bodies go out byte for byte (superagent would JSON-encode a Buffer sent as JSON); a HEAD
+  // request's body is left out, since Node's client would write it unframed.
+  let test = request(server)
+    [fuzz.method](fuzz.path)
+    .redirects(0)
+    .serialize((data: unknown) => data as string);
+  for (const [name, value] of Object.entries(fuzz.headers)) test = test.set(name, value);
+  if (fuzz.body !== undefined && canChunk(fuzz)) {
+    const piece = Math.max(1, Math.ceil(fuzz.body.length / 3));
+    for (let start = 0; start < fuzz.body.length; start += piece) {
+      test.write(fuzz.body.subarray(start, start + piece));
+    }
+  } else if (fuzz.body !== undefined && fuzz.method !== "head") test = test.send(fuzz.body);
+  return new Promise((resolve, reject) => {
+    test
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => done(null, Buffer.concat(chunks)));
+        response.on("error", (error) => done(error, Buffer.alloc(0)));
+      })
+      .end((error, response) => {
+        if (!response) return reject(error ?? new Error("no response"));
+        resolve({
+          status: response.status,
+          headers: response.headers,
+          body: Buffer.isBuffer(response.body) ? response.body : Buffer.alloc(0),
+        });
+      });
+  });
+}
+
+const describeRequest = (fuzz: FuzzRequest) =>
+  `${fuzz.method.toUpperCase()} ${fuzz.path.slice(0, 300)}${fuzz.path.length > 300 ? "…" : ""} ` +
+  `headers=${JSON.stringify(fuzz.headers).slice(0, 400)} ` +
+  `body=${fuzz.body ? `${fuzz.body.length} bytes: ${JSON.stringify(fuzz.body.subarray(0, 120).toString("latin1"))}` : "none"}`;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+
+/** Each template as Express matches it: raw path, any case, an optional trailing slash. */
+const MATCHERS = TEMPLATES.map((template) => ({
+  template,
+  pattern: new RegExp(
+    `^${template.path
+      .split(/\{\w+\}/)
+      .map(escapeRegExp)
+      .join("[^/]+")}/?$`,
+    "i",
+  ),
+}));
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Whether the request carried a key that may call the route its method and path select. */
+function authorised(fuzz: FuzzRequest): boolean {
+  const path = fuzz.path.split("?")[0] as string;
+  const method = fuzz.method === "head" ? "get" : fuzz.method;
+  const matched = MATCHERS.find(
+    ({ template, pattern }) => template.method === method && pattern.test(path),
+  );
+  const scope = matched
+    ? matched.template.scope
+    : path.toLowerCase().startsWith("/v1")
+      ? "admin"
+      : null;
+  if (scope === null) return true;
+  const secret = BEARER.exec(fuzz.headers.Authorization ?? "")?.[1];
+  const key = secret === undefined ? undefined : KEY_OF_SECRET.get(secret);
+  return key !== undefined && (key.scopes.has(scope) || key.scopes.has("admin"));
+}
+
+/** What is wrong with an answer, or null: API.md's statuses, error shape and media type. */
+function problemWith(fuzz: FuzzRequest, answer: Answer): string | null {
+  const { status } = answer;
+  if (status >= 200 && status < 300) {
+    return authorised(fuzz) ? null : `${status} without a key of the route's scope`;
+  }
+  const kinds = KINDS_OF_STATUS[status];
+  if (!kinds) return `status ${status} is not a documented status`;
+  const contentType = String(answer.headers["content-type"] ?? "");
+  if (!/^application\/json(;|$)/.test(contentType))
+    return `content-type ${JSON.stringify(contentType)} is not application/json`;
+  if (fuzz.method === "head") return answer.body.length === 0 ? null : "HEAD answered a body";
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.body.toString("utf8"));
+  } catch {
+    return `the body is not JSON: ${answer.body.subarray(0, 200).toString("utf8")}`;
+  }
+  if (!isRecord(body) || Object.keys(body).join() !== "error" || !isRecord(body.error))
+    return `the body is not {error:{…}}: ${JSON.stringify(body).slice(0, 300)}`;
+  const { kind, message, details, ...rest } = body.error;
+  if (Object.keys(rest).length > 0) return `unexpected error fields ${Object.keys(rest)}`;
+  if (typeof kind !== "string" || !kinds.includes(kind))
+    return `kind ${JSON.stringify(kind)} is not one of ${kinds.join(", ")} for ${status}`;
+  if (typeof message !== "string" || message.length === 0) return "the message is not a string";
+  if (/\n\s+at /.test(message)) return "the message holds a stack trace";
+  const sentBody = fuzz.body !== undefined && fuzz.body.length > 0;
+  if (kind === "MalformedJson" && !sentBody) return "MalformedJson for a request without a body";
+  if (kind === "ValidationFailed") {
+    const list = Array.isArray(details) ? details : [];
+    const wellFormed = list.every(
+      (item) =>
+        isRecord(item) &&
+        typeof item.path === "string" &&
+        typeof item.message === "string" &&
+        Object.keys(item).length === 2,
+    );
+    if (list.length === 0 || !wellFormed)
+      return `ValidationFailed details are not a list of {path, message}: ${JSON.stringify(details)}`;
+  }
+  if (!answer.headers["x-request-id"]) return "no X-Request-Id header";
+  return null;
+}
+
+async function checkAll(batch: readonly FuzzRequest[]) {
+  const answers = await Promise.all(batch.map(send));
+  const problems = batch.flatMap((fuzz, index) => {
+    const answer = answers[index] as Answer;
+    const problem = problemWith(fuzz, answer);
+    return problem
+      ? [
+          `${answer.status}: ${problem}\n    for ${describeRequest(fuzz)}\n    answer: ${answer.body.subarray(0, 300).toString("utf8")}`,
+        ]
+      : [];
+  });
+  expect(problems, problems.join("\n")).toEqual([]);
+}
+
+/** Inputs worth trying every run, whatever the seed. */
+const CORPUS: FuzzRequest[] = [
+  { method: "get", path: "/v1/domains/%E0%A4%A/users/1/link", headers: authFor("read") },
+  { method: "post", path: "/v1/domains/1/users/%zz/logged-in", headers: authFor("events") },
+  { method: "post", path: "/v1/domains/1/users/%/registered", headers: authFor("events") },
+  { method: "get", path: "/%E0%A4%A", headers: {} },
+  { method: "get", path: "/health/%", headers: {} },
+  { method: "get", path: "/health?%=%&a[b]=1&a=2", headers: {} },
+  { method: "options", path: "/health", headers: {} },
+  { method: "head", path: "/health", headers: {} },
+  { method: "head", path: "/nowhere", headers: {} },
+  { method: "trace", path: "/v1/domains/1/users/1/logged-in", headers: authFor("events") },
+  ...[
+    "application/json; charset=utf-16",
+    "application/json; charset=latin1",
+    "application/json; charset=bogus",
+    "text/plain",
+    "application/x-ndjson",
+    "garbage",
+  ].map(
+    (contentType): FuzzRequest => ({
+      method: "post",
+      path: "/v1/domains/1/users/1/logged-in",
+      headers: { ...authFor("events"), "Content-Type": contentType },
+      body: jsonBuffer({ email: "corpus@example.org" }),
+    }),
+  ),
+  ...["gzip", "deflate", "br", "compress", "x"].map(
+    (encoding): FuzzRequest => ({
+      method: "post",
+      path: "/v1/domains/1/users/2/logged-in",
+      headers: {
+        ...authFor("events"),
+        "Content-Type": "application/json",
+        "Content-Encoding": encoding,
+      },
+      body: Buffer.from("not compressed at all", "utf8"),
+    }),
+  ),
+  {
+    method: "post",
+    path: "/v1/domains/1/users/3/logged-in",
+    headers: {
+      ...authFor("events"),
+      "Content-Type": "application/json",
+      "Content-Encoding": "gzip",
+    },
+    body: gzipSync(jsonBuffer({ email: "gzipped@example.org" })),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/4/logged-in",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from(`{"email":"${"x".repeat(150_000)}"}`, "utf8"),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/4/logged-in",
+    headers: { "Content-Type": "application/json" },
+    body: Buffer.from(`{"email":"${"x".repeat(150_000)}"}`, "utf8"),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/5/logged-in",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from(`${"[".repeat(50_000)}${"]".repeat(50_000)}`, "utf8"),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/5/interactions",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from(
+      `{"kind":"other","user":{"email":${"[".repeat(40_000)}${"]".repeat(40_000)}}}`,
+    ),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/6/logged-in",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from([
+      0x7b, 0x22, 0x65, 0x6d, 0x61, 0x69, 0x6c, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d,
+    ]),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/7/logged-in",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from('{"__proto__":{"email":"proto@example.org"}}', "utf8"),
+  },
+  {
+    method: "post",
+    path: `/v1/domains/1/users/${"1".repeat(7000)}/logged-in`,
+    headers: authFor("events"),
+  },
+  { method: "get", path: `/${"..%2F".repeat(1000)}etc/passwd`, headers: {} },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/1/logged-in",
+    headers: { Authorization: `Bearer ${"A".repeat(6000)}` },
+  },
+  { method: "delete", path: "/v1/domains/1/users/1", headers: authFor("read") },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/8/logged-in",
+    headers: {
+      ...authFor("events"),
+      "Content-Type": "application/json",
+      "Content-Encoding": "gzip",
+    },
+    body: gzipSync(Buffer.from(`{"email":"${"0".repeat(2_000_000)}"}`)),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/9/logged-in",
+    headers: { ...authFor("events"), "Content-Type": "application/json" },
+    body: Buffer.from(`{"email":"${"y".repeat(150_000)}"}`, "utf8"),
+    chunked: true,
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/import",
+    headers: { ...authFor("admin"), "Content-Type": "application/x-ndjson" },
+    body: Buffer.from(
+      `{"userId":1,"email":"a@example.org"}\n${"z".repeat(200_000)}\n{"userId":2}\n\xff\xfe\n`,
+      "latin1",
+    ),
+    chunked: true,
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/import",
+    headers: { ...authFor("admin"), "Content-Type": "text/csv" },
+    body: Buffer.from('userId,email\n1,"unterminated\n2,b@example.org\n', "utf8"),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/import",
+    headers: { ...authFor("admin"), "Content-Type": "text/csv; charset=utf-16" },
+    body: Buffer.from("userId,email\n", "utf8"),
+  },
+  ...[undefined, "", "[]", "{}", '{"dryRun":true}', '{"dryRun":"yes"}'].map(
+    (body): FuzzRequest => ({
+      method: "post",
+      path: "/v1/domains/1/sync",
+      headers: { ...authFor("admin"), "Content-Type": "application/json" },
+      ...(body === undefined ? {} : { body: Buffer.from(body, "utf8") }),
+    }),
+  ),
+];
+
+beforeAll(async () => {
+  const container = buildContainer({ store: "memory" });
+  store = container.get(TOKENS.Store);
+  const logger = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
+  const app = createHttpApp({
+    routes: API_ROUTES,
+    useCases: resolveUseCases(container),
+    store,
+    apiKeys: KEYS,
+    logger,
+    rateLimitPerMinute: 1_000_000,
+  });
+  server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await store?.close();
+});
+
+describe("HTTP fuzzing (API.md error contract)", () => {
+  it("answers every random or malformed request with a 2xx or a documented 4xx", async () => {
+    await checkAll(CORPUS);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fuzzRequest, { minLength: 24, maxLength: 24 }), checkAll),
+      { numRuns: 60 },
+    );
+    expect(sent).toBeGreaterThanOrEqual(1_000);
+
+    const errors = logLines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    expect(errors, errors.join("\n")).toEqual([]);
+    const leaked = Object.values(SECRETS).filter((secret) =>
+      logLines.some((line) => line.includes(secret)),
+    );
+    expect(leaked).toEqual([]);
+  }, 60_000);
+
+  it("still serves health and a normal login afterwards", async () => {
+    const health = await request(server).get("/health");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "ok" });
+    const login = () =>
+      request(server)
+        .post("/v1/domains/1/users/424242424242/logged-in")
+        .set("Authorization", `Bearer ${SECRETS.final}`)
+        .send({ email: "after.fuzz@example.org", firstName: "After", lastName: "Fuzz" });
+    const first = await login();
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(["created-contact", "linked-existing"]).toContain(first.body.outcome);
+    const second = await login();
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({
+      outcome: "already-linked",
+      contactId: first.body.contactId,
+      link: { domainId: 1, userId: 424242424242, contactId: first.body.contactId },
+    });
+  });
+
+  it("answers 429 RateLimited in the error shape once a key is over its limit", async () => {
+    const container = buildContainer({ store: "memory" });
+    const limitedStore = container.get(TOKENS.Store);
+    const app = createHttpApp({
+      routes: API_ROUTES,
+      useCases: resolveUseCases(container),
+      store: limitedStore,
+      apiKeys: KEYS,
+      logger: pino({ level: "silent" }),
+      rateLimitPerMinute: 3,
+    });
+    const limited = app.listen(0, "127.0.0.1");
+    await once(limited, "listening");
+    try {
+      const batch: FuzzRequest[] = Array.from({ length: 5 }, (_, index) => ({
+        method: "post",
+        path: `/v1/domains/1/users/${index + 1}/logged-in`,
+        headers: { ...authFor("events"), "Content-Type": "application/json" },
+        body: jsonBuffer({ email: `limited${index}@example.org` }),
+      }));
+      const previous = server;
+      server = limited;
+      try {
+        const answers = await Promise.all(batch.map(send));
+        const statuses = answers.map((answer) => answer.status).sort();
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+        for (const [index, answer] of answers.entries()) {
+          expect(problemWith(batch[index] as FuzzRequest, answer)).toBeNull();
+        }
+      } finally {
+        server = previous;
+      }
+    } finally {
+      limited.closeAllConnections();
+      await new Promise((resolve) => limited.close(resolve));
+      await limitedStore.close();
+    }
+  });
+});

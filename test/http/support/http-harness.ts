@@ -1,0 +1,151 @@
+import { Writable } from "node:stream";
+import type { Express } from "express";
+import { pino } from "pino";
+import supertest from "supertest";
+import { buildContainer } from "../../../src/infrastructure/container/composition-root.js";
+import { TOKENS } from "../../../src/infrastructure/container/tokens.js";
+import { resolveUseCases } from "../../../src/infrastructure/container/use-cases.js";
+import type {
+  MemoryStore,
+  StoreCall,
+} from "../../../src/infrastructure/persistence/memory/memory-store.js";
+import { apiKey } from "../../../src/interfaces/http/api-keys.js";
+import { createHttpApp } from "../../../src/interfaces/http/app.js";
+import { API_ROUTES } from "../../../src/interfaces/http/routes/index.js";
+
+/** One key per scope (and one with two), their secrets long enough to find in a log. */
+export const SECRETS = {
+  events: "events-secret-6f1c0d2a9b",
+  read: "read-secret-8e44a1f07c",
+  admin: "admin-secret-3b9d52e6aa",
+  eventsAndRead: "events-read-secret-51c7e9",
+} as const;
+
+export type KeyName = keyof typeof SECRETS;
+
+const KEYS = [
+  apiKey("cms", SECRETS.events, ["events"]),
+  apiKey("reader", SECRETS.read, ["read"]),
+  apiKey("ops", SECRETS.admin, ["admin"]),
+  apiKey("both", SECRETS.eventsAndRead, ["events", "read"]),
+];
+
+export interface HarnessOptions {
+  /** Requests per minute per key; 0 (the default) turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** Fault injection into the in-memory store (a thrown error becomes StoreFailed). */
+  failWhen?: (call: StoreCall) => Error | null;
+  /** Keep the log lines (level trace) instead of a silent logger. */
+  captureLogs?: boolean;
+}
+
+export interface Harness {
+  app: Express;
+  store: MemoryStore;
+  /** Everything logged so far (empty unless captureLogs). */
+  logs(): string;
+  /** `Authorization: Bearer <secret>` of a key. */
+  auth(key: KeyName): { Authorization: string };
+  /** A supertest agent over the app. */
+  http: ReturnType<typeof supertest>;
+}
+
+/** The real HTTP app on a fresh in-memory store, built through the composition root. */
+export function makeHarness(options: HarnessOptions = {}): Harness {
+  const container = buildContainer({
+    store: "memory",
+    ...(options.failWhen ? { memory: { failWhen: options.failWhen } } : {}),
+  });
+  const store = container.get(TOKENS.Store) as MemoryStore;
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = options.captureLogs ? pino({ level: "trace" }, sink) : pino({ level: "silent" });
+  const app = createHttpApp({
+    routes: API_ROUTES,
+    useCases: resolveUseCases(container),
+    store,
+    apiKeys: KEYS,
+    logger,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+  });
+  return {
+    app,
+    store,
+    logs: () => lines.join(""),
+    auth: (key) => ({ Authorization: `Bearer ${SECRETS[key]}` }),
+    http: supertest(app),
+  };
+}
+
+/** An ISO-8601 UTC time as the API writes it. */
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The error body of API.md, with its kind. */
+export const errorOf = (body: unknown) => (body as { error: { kind: string } }).error;
+
+export interface SampleRequest {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  body?: unknown;
+}
+
+/** Sends a sample request with these headers (a JSON body when the sample has one). */
+export function send(harness: Harness, sample: SampleRequest, headers: Record<string, string>) {
+  const call = harness.http[sample.method](sample.path).set(headers);
+  return sample.body === undefined ? call : call.send(sample.body as object);
+}
+
+/** A valid request to every route of API.md that needs a key, with the scope it needs. */
+export const SCOPED_SAMPLES: (SampleRequest & { scope: "events" | "read" | "admin" })[] = [
+  { scope: "read", method: "get", path: "/v1/domains" },
+  { scope: "read", method: "get", path: "/v1/domains/1" },
+  { scope: "admin", method: "put", path: "/v1/domains/1", body: { cms: "drupal" } },
+  {
+    scope: "events",
+    method: "post",
+    path: "/v1/domains/1/users/5/registered",
+    body: { email: "a@x.org" },
+  },
+  {
+    scope: "events",
+    method: "post",
+    path: "/v1/domains/1/users/5/logged-in",
+    body: { email: "a@x.org" },
+  },
+  {
+    scope: "events",
+    method: "post",
+    path: "/v1/domains/1/users/5/interactions",
+    body: { kind: "other", user: { email: "a@x.org" } },
+  },
+  { scope: "events", method: "put", path: "/v1/domains/1/users/5", body: { email: "a@x.org" } },
+  { scope: "events", method: "delete", path: "/v1/domains/1/users/5" },
+  {
+    scope: "events",
+    method: "post",
+    path: "/v1/domains/1/interactions",
+    body: { kind: "contribution", email: "d@x.org" },
+  },
+  { scope: "read", method: "get", path: "/v1/domains/1/users/5/link" },
+  { scope: "read", method: "get", path: "/v1/domains/1/links" },
+  { scope: "admin", method: "post", path: "/v1/contacts", body: { firstName: "Ada" } },
+  { scope: "read", method: "get", path: "/v1/contacts/1" },
+  { scope: "read", method: "get", path: "/v1/contacts?email=a@x.org" },
+  { scope: "admin", method: "patch", path: "/v1/contacts/1", body: { firstName: "Ada" } },
+  { scope: "admin", method: "delete", path: "/v1/contacts/1" },
+  { scope: "admin", method: "get", path: "/v1/domains/1/users" },
+  { scope: "read", method: "get", path: "/v1/domains/1/outbox" },
+  { scope: "read", method: "get", path: "/v1/domains/1/audit" },
+];
+
+/** The keys that lack a scope (admin implies the other two). */
+export const KEYS_WITHOUT: Record<"events" | "read" | "admin", KeyName[]> = {
+  events: ["read"],
+  read: ["events"],
+  admin: ["events", "read", "eventsAndRead"],
+};

@@ -1,0 +1,309 @@
+import { ok } from "neverthrow";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { type MemoryStore, StoreUnavailableError, type SyncJob } from "../../src/index.js";
+import { buildContainer } from "../../src/infrastructure/container/composition-root.js";
+import { TOKENS } from "../../src/infrastructure/container/tokens.js";
+import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js";
+import { apiKey } from "../../src/interfaces/http/api-keys.js";
+import { startServer } from "../../src/interfaces/http/server.js";
+import { errorOf, type Harness, ISO_TIME, makeHarness } from "./support/http-harness.js";
+
+const JOB_KEYS = [
+  "domainId",
+  "dryRun",
+  "failures",
+  "finishedAt",
+  "id",
+  "message",
+  "progress",
+  "report",
+  "startedAt",
+  "status",
+];
+const REPORT_KEYS = ["alreadyLinked", "checked", "created", "failed", "matched", "skipped"];
+const EMPTY_REPORT = {
+  checked: 0,
+  alreadyLinked: 0,
+  matched: 0,
+  created: 0,
+  skipped: 0,
+  failed: 0,
+};
+
+/** The SyncJob of API.md, field for field. */
+function expectSyncJobShape(body: Record<string, unknown>) {
+  expect(Object.keys(body).sort()).toEqual(JOB_KEYS);
+  expect(body.id).toEqual(expect.any(String));
+  expect(body.startedAt).toMatch(ISO_TIME);
+  if (body.finishedAt !== null) expect(body.finishedAt).toMatch(ISO_TIME);
+  expect(Object.keys(body.progress as object).sort()).toEqual(["processed", "total"]);
+  expect(Object.keys(body.report as object).sort()).toEqual(REPORT_KEYS);
+  expect(Array.isArray(body.failures)).toBe(true);
+  expect(body.message === null || typeof body.message === "string").toBe(true);
+}
+
+/** `count` users with distinct emails in domain 1's directory. */
+async function bigDirectory(store: MemoryStore, count: number) {
+  const result = await store.transaction({}, async (stores) => {
+    for (let userId = 1; userId <= count; userId++) {
+      await stores.users.put({ domainId: 1, userId, email: `user${userId}@x.org` });
+    }
+    return ok(undefined);
+  });
+  expect(result.isOk()).toBe(true);
+}
+
+const start = (h: Harness, domainId: number | string = 1, body?: object) => {
+  const call = h.http.post(`/v1/domains/${domainId}/sync`).set(h.auth("admin"));
+  return body === undefined ? call : call.send(body);
+};
+
+/** Polls the job at `location` until it is no longer running; answers its last body. */
+async function settled(h: Harness, location: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const response = await h.http.get(location).set(h.auth("read"));
+    expect(response.status).toBe(200);
+    if (response.body.status !== "running") return response.body;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${location} kept running`);
+}
+
+describe("POST /v1/domains/{domainId}/sync", () => {
+  it("answers 202 with the running job and its Location, which ends succeeded with the report", async () => {
+    const h = makeHarness();
+    await h.http
+      .post("/v1/contacts")
+      .set(h.auth("admin"))
+      .send({ emails: [{ email: "m@x.org" }] })
+      .expect(201);
+    await h.http.post("/v1/domains/1/users/1/registered").set(h.auth("events")).send({});
+    await h.http.put("/v1/domains/1").set(h.auth("admin")).send({ cms: "joomla" }).expect(200);
+    await h.http
+      .post("/v1/domains/1/users/2/registered")
+      .set(h.auth("events"))
+      .send({ email: "M@x.org" });
+    await h.http
+      .post("/v1/domains/1/users/3/registered")
+      .set(h.auth("events"))
+      .send({ email: "new@x.org" });
+
+    const response = await start(h);
+    expect(response.status).toBe(202);
+    expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expectSyncJobShape(response.body);
+    expect(response.body).toMatchObject({
+      domainId: 1,
+      status: "running",
+      dryRun: false,
+      finishedAt: null,
+      progress: { processed: 0, total: 0 },
+      report: EMPTY_REPORT,
+      failures: [],
+      message: null,
+    });
+    expect(response.headers.location).toBe(`/v1/sync-jobs/${response.body.id}`);
+
+    const job = await settled(h, response.headers.location as string);
+    expectSyncJobShape(job);
+    expect(job).toMatchObject({
+      id: response.body.id,
+      domainId: 1,
+      status: "succeeded",
+      dryRun: false,
+      startedAt: response.body.startedAt,
+      finishedAt: expect.stringMatching(ISO_TIME),
+      progress: { processed: 3, total: 3 },
+      report: { checked: 3, alreadyLinked: 0, matched: 1, created: 1, skipped: 1, failed: 0 },
+      failures: [],
+      message:
+        "Checked 3 user records. Found 1 matching contact record. Created 1 new contact record. Skipped 1 user without a valid email.",
+    });
+  });
+
+  it("takes {dryRun: true}: the report without the writes", async () => {
+    const h = makeHarness();
+    await bigDirectory(h.store, 3);
+    const response = await start(h, 1, { dryRun: true });
+    expect(response.status).toBe(202);
+    expect(response.body.dryRun).toBe(true);
+    const job = await settled(h, response.headers.location as string);
+    expect(job).toMatchObject({ status: "succeeded", dryRun: true, report: { created: 3 } });
+    const links = await h.http.get("/v1/domains/1/links").set(h.auth("read"));
+    expect(links.body.links).toEqual([]);
+  });
+
+  it("takes an empty object as a body", async () => {
+    const h = makeHarness();
+    const response = await start(h, 1, {});
+    expect(response.status).toBe(202);
+    expect(response.body.dryRun).toBe(false);
+    await settled(h, response.headers.location as string);
+  });
+
+  it.each([
+    [{ dryRun: "yes" }, "dryRun"],
+    [{ dryRun: true, extra: 1 }, "extra"],
+  ])("refuses the body %j with 400 ValidationFailed", async (body, path) => {
+    const h = makeHarness();
+    const response = await start(h, 1, body);
+    expect(response.status).toBe(400);
+    expect(errorOf(response.body).kind).toBe("ValidationFailed");
+    expect(response.body.error.details.map((detail: { path: string }) => detail.path)).toEqual([
+      path,
+    ]);
+  });
+
+  it("refuses malformed JSON with 400 MalformedJson", async () => {
+    const h = makeHarness();
+    const response = await h.http
+      .post("/v1/domains/1/sync")
+      .set(h.auth("admin"))
+      .set("Content-Type", "application/json")
+      .send("{dryRun:");
+    expect(response.status).toBe(400);
+    expect(errorOf(response.body).kind).toBe("MalformedJson");
+  });
+
+  it("is 404 DomainNotFound for a domain that does not exist, 400 for a bad id", async () => {
+    const h = makeHarness();
+    const missing = await start(h, 9);
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.body).kind).toBe("DomainNotFound");
+    const bad = await start(h, "abc");
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad.body).kind).toBe("ValidationFailed");
+  });
+
+  it("is 409 SyncAlreadyRunning while the domain's job runs; once it ended a new one starts", async () => {
+    const h = makeHarness();
+    await bigDirectory(h.store, 2000);
+    const first = await start(h);
+    expect(first.status).toBe(202);
+    const second = await start(h, 1, { dryRun: true });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toEqual({
+      kind: "SyncAlreadyRunning",
+      message: expect.stringContaining(first.body.id),
+    });
+    expect(second.headers.location).toBeUndefined();
+
+    const running = await h.http.get(first.headers.location as string).set(h.auth("read"));
+    expect(running.body.status).toBe("running");
+    expect((await settled(h, first.headers.location as string)).status).toBe("succeeded");
+
+    const third = await start(h);
+    expect(third.status).toBe(202);
+    expect(third.body.id).not.toBe(first.body.id);
+    const rerun = await settled(h, third.headers.location as string);
+    expect(rerun.report).toMatchObject({ checked: 2000, alreadyLinked: 2000, created: 0 });
+  });
+
+  it("a job whose store went away ends failed with a message", async () => {
+    let gets = 0;
+    const h = makeHarness({
+      failWhen: ({ repository, method }) =>
+        repository === "users" && method === "get" && ++gets === 5
+          ? new StoreUnavailableError("The database is unavailable.")
+          : null,
+    });
+    await bigDirectory(h.store, 20);
+    const response = await start(h);
+    const job = await settled(h, response.headers.location as string);
+    expectSyncJobShape(job);
+    expect(job).toMatchObject({
+      status: "failed",
+      finishedAt: expect.stringMatching(ISO_TIME),
+      message: "The sync could not finish: The database is unavailable.",
+    });
+  });
+
+  it("needs the admin scope", async () => {
+    const h = makeHarness();
+    const anonymous = await h.http.post("/v1/domains/1/sync");
+    expect(anonymous.status).toBe(401);
+    for (const key of ["read", "events", "eventsAndRead"] as const) {
+      const response = await h.http.post("/v1/domains/1/sync").set(h.auth(key));
+      expect(response.status).toBe(403);
+      expect(errorOf(response.body).kind).toBe("Forbidden");
+    }
+  });
+});
+
+describe("GET /v1/sync-jobs/{jobId}", () => {
+  it("is 404 SyncJobNotFound for an unknown job", async () => {
+    const h = makeHarness();
+    for (const id of ["9a1b0c4e-0000-4000-8000-000000000000", "nope", "x".repeat(300)]) {
+      const response = await h.http.get(`/v1/sync-jobs/${id}`).set(h.auth("read"));
+      expect(response.status).toBe(404);
+      expect(response.body.error).toEqual({
+        kind: "SyncJobNotFound",
+        message: expect.any(String),
+      });
+    }
+  });
+
+  it("needs the read scope (admin implies it) and refuses query parameters", async () => {
+    const h = makeHarness();
+    const { headers } = await start(h);
+    const location = headers.location as string;
+    expect((await h.http.get(location)).status).toBe(401);
+    expect((await h.http.get(location).set(h.auth("events"))).status).toBe(403);
+    expect((await h.http.get(location).set(h.auth("admin"))).status).toBe(200);
+    expect((await h.http.get(location).set(h.auth("eventsAndRead"))).status).toBe(200);
+    const query = await h.http.get(`${location}?verbose=1`).set(h.auth("read"));
+    expect(query.status).toBe(400);
+    await settled(h, location);
+  });
+});
+
+describe("server shutdown", () => {
+  const ADMIN = "admin-secret-for-shutdown";
+
+  /** A server on the memory store with a big directory; answers the job's state at close. */
+  async function serverWithJob(syncJobGraceMs?: number) {
+    const container = buildContainer({ store: "memory" });
+    const store = container.get(TOKENS.Store) as MemoryStore;
+    await bigDirectory(store, 3000);
+    const server = await startServer({
+      container,
+      apiKeys: [apiKey("ops", ADMIN, ["admin"])],
+      logger: pino({ level: "silent" }),
+      rateLimitPerMinute: 0,
+      host: "127.0.0.1",
+      port: 0,
+      ...(syncJobGraceMs === undefined ? {} : { syncJobGraceMs }),
+    });
+    const response = await fetch(`${server.url}/v1/domains/1/sync`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const atClose: { job: SyncJob | null } = { job: null };
+    const close = store.close.bind(store);
+    store.close = async () => {
+      atClose.job = (await store.syncJobs.get(id))._unsafeUnwrap();
+      return close();
+    };
+    return { server, atClose, useCases: resolveUseCases(container) };
+  }
+
+  it("waits for running sync jobs before it closes the store", async () => {
+    const { server, atClose, useCases } = await serverWithJob();
+    await server.stop();
+    expect(useCases.startSyncJob.runningCount).toBe(0);
+    expect(atClose.job).toMatchObject({ status: "succeeded", report: { checked: 3000 } });
+  });
+
+  it("stops the jobs still running after the grace period: they end failed", async () => {
+    const { server, atClose } = await serverWithJob(0);
+    await server.stop();
+    expect(atClose.job).toMatchObject({
+      status: "failed",
+      message: "The sync stopped: the server shut down before it finished.",
+    });
+    expect(atClose.job?.finishedAt).not.toBeNull();
+  });
+});
