@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INTERACTION_KINDS } from "../../application/index.js";
 import {
   AUDIT_ACTIONS,
   type AuditEntry,
@@ -26,21 +27,13 @@ export const userProfileSchema = z.strictObject({
   name: text.optional(),
 });
 
-export const INTERACTION_KIND_VALUES = [
-  "profile",
-  "contribution",
-  "membership",
-  "event",
-  "other",
-] as const;
-
 export const interactionSchema = z.strictObject({
-  kind: z.enum(INTERACTION_KIND_VALUES),
+  kind: z.enum(INTERACTION_KINDS),
   user: userProfileSchema,
 });
 
 export const anonymousInteractionSchema = z.strictObject({
-  kind: z.enum(INTERACTION_KIND_VALUES),
+  kind: z.enum(INTERACTION_KINDS),
   email: emailText,
   firstName: text.optional(),
   lastName: text.optional(),

@@ -1,5 +1,6 @@
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import { CliFailure, EXIT } from "../exit-codes.js";
 import { openStore } from "../open-store.js";
 import { positiveIntOption } from "../options.js";
 import { cliFailureOf } from "../use-case-failure.js";
@@ -24,7 +25,7 @@ export function registerLink(program: Command) {
         options: { email: string; domain: number; trigger: Trigger; json?: boolean },
       ) => {
         if (options.email.trim() === "")
-          throw new InvalidArgumentError("--email must not be empty");
+          throw new CliFailure("--email must not be empty", EXIT.badInput);
         const { container, store } = await openStore();
         try {
           const useCases = resolveUseCases(container);

@@ -1,3 +1,4 @@
+import type { UseCases } from "../../../infrastructure/container/use-cases.js";
 import { defineRoute, domainParams, replyWith, userParams } from "../route-kit.js";
 import {
   anonymousInteractionSchema,
@@ -14,33 +15,35 @@ const outcomeResponses = {
   404: { description: "DomainNotFound" },
 };
 
+/** A route whose body is the user's profile, answered by one user-event use case. */
+const profileEventRoute = (
+  method: "post" | "put",
+  path: string,
+  summary: string,
+  useCase: (useCases: UseCases) => Pick<UseCases["linkOnLogin"], "execute">,
+) =>
+  defineRoute({
+    method,
+    path: `/v1/domains/{domainId}/users/{userId}${path}`,
+    scope: "events",
+    summary,
+    tags: ["user events"],
+    params: userParams,
+    query: noQuery,
+    body: userProfileSchema,
+    responses: outcomeResponses,
+    handle: ({ params, body }, { useCases }) =>
+      replyWith(useCase(useCases).execute({ ...params, profile: body }), outcomeJson),
+  });
+
 export const userEventRoutes = [
-  defineRoute({
-    method: "post",
-    path: "/v1/domains/{domainId}/users/{userId}/registered",
-    scope: "events",
-    summary: "A user registered on the CMS",
-    tags: ["user events"],
-    params: userParams,
-    query: noQuery,
-    body: userProfileSchema,
-    responses: outcomeResponses,
-    handle: ({ params, body }, { useCases }) =>
-      replyWith(useCases.linkOnRegistration.execute({ ...params, profile: body }), outcomeJson),
-  }),
-  defineRoute({
-    method: "post",
-    path: "/v1/domains/{domainId}/users/{userId}/logged-in",
-    scope: "events",
-    summary: "A user logged in to the CMS",
-    tags: ["user events"],
-    params: userParams,
-    query: noQuery,
-    body: userProfileSchema,
-    responses: outcomeResponses,
-    handle: ({ params, body }, { useCases }) =>
-      replyWith(useCases.linkOnLogin.execute({ ...params, profile: body }), outcomeJson),
-  }),
+  profileEventRoute(
+    "post",
+    "/registered",
+    "A user registered on the CMS",
+    (u) => u.linkOnRegistration,
+  ),
+  profileEventRoute("post", "/logged-in", "A user logged in to the CMS", (u) => u.linkOnLogin),
   defineRoute({
     method: "post",
     path: "/v1/domains/{domainId}/users/{userId}/interactions",
@@ -57,19 +60,7 @@ export const userEventRoutes = [
         outcomeJson,
       ),
   }),
-  defineRoute({
-    method: "put",
-    path: "/v1/domains/{domainId}/users/{userId}",
-    scope: "events",
-    summary: "A user's profile was updated",
-    tags: ["user events"],
-    params: userParams,
-    query: noQuery,
-    body: userProfileSchema,
-    responses: outcomeResponses,
-    handle: ({ params, body }, { useCases }) =>
-      replyWith(useCases.syncUserEmail.execute({ ...params, profile: body }), outcomeJson),
-  }),
+  profileEventRoute("put", "", "A user's profile was updated", (u) => u.syncUserEmail),
   defineRoute({
     method: "delete",
     path: "/v1/domains/{domainId}/users/{userId}",
