@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -70,15 +76,31 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
+function requestIdOf(request: Request, response: Response): string {
+  const given = request.headers["x-request-id"];
+  const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+  response.setHeader("X-Request-Id", id);
+  return id;
+}
+
+/**
+ * One log line per request at info level. Below that level (warn and up) a request logs
+ * nothing unless it fails, so no per-request logger is built: that is a hot path.
+ */
 function requestLogging(logger: Logger): RequestHandler {
+  if (!logger.isLevelEnabled("info")) {
+    return (request, response, next) => {
+      const id = requestIdOf(request, response);
+      Object.defineProperty(request, "log", {
+        configurable: true,
+        get: () => logger.child({ reqId: id }),
+      });
+      next();
+    };
+  }
   return pinoHttp({
     logger,
-    genReqId: (request, response) => {
-      const given = request.headers["x-request-id"];
-      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-      response.setHeader("X-Request-Id", id);
-      return id;
-    },
+    genReqId: requestIdOf,
     serializers: {
       req: (request) => ({ id: request.id, method: request.method, url: request.url }),
       res: (response) => ({ statusCode: response.statusCode }),
