@@ -5,15 +5,13 @@ import { MemoryStore, type MemoryStoreOptions } from "../persistence/memory/memo
 import type { PgliteConnection, PostgresConnection } from "../persistence/sql/sql-connection.js";
 import { SqlStore } from "../persistence/sql/sql-store.js";
 import type { StoreRuntime } from "../persistence/store-runtime.js";
-import { TOKENS, type Token } from "./tokens.js";
+import { TOKENS } from "./tokens.js";
 import { bindUseCases } from "./use-case-bindings.js";
 
 export type StoreOptions =
   | ({ store: "memory" } & { memory?: Pick<MemoryStoreOptions, "failWhen"> })
   | ({ store: "pglite" } & Omit<PgliteConnection, "kind">)
   | ({ store: "postgres" } & Omit<PostgresConnection, "kind">);
-
-export type StoreKind = StoreOptions["store"];
 
 export type ContainerOptions = StoreOptions & {
   /** CMS of domain 1, created at first start (default drupal). */
@@ -50,5 +48,3 @@ function openStore(options: ContainerOptions): StoreRuntime {
       return options satisfies never;
   }
 }
-
-export const resolve = <T>(container: Container, token: Token<T>): T => container.get<T>(token);

@@ -8,8 +8,6 @@ export function portOption(value: string): number {
   return port;
 }
 
-export const hostOption = (value: string) => value;
-
 export function positiveIntOption(value: string): number {
   if (!/^[1-9]\d{0,14}$/.test(value)) throw new InvalidArgumentError("must be a positive integer");
   return Number(value);

@@ -84,5 +84,3 @@ export function validatedInput(
   if (details.length > 0) return { error: validationError("The request is not valid.", details) };
   return { ok: { params, query, body } };
 }
-
-export const respondWithError = sendError;

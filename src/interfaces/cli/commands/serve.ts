@@ -5,7 +5,7 @@ import { type ApiKey, parseApiKeys } from "../../http/api-keys.js";
 import { startServer } from "../../http/server.js";
 import { CliFailure, EXIT } from "../exit-codes.js";
 import { cliConfig, openStore } from "../open-store.js";
-import { hostOption, portOption } from "../options.js";
+import { portOption } from "../options.js";
 
 export function registerServe(program: Command) {
   program
@@ -27,7 +27,7 @@ export function registerServe(program: Command) {
         apiKeys: keys.keys,
         logger,
         rateLimitPerMinute: config.rateLimitPerMinute,
-        host: hostOption(options.host),
+        host: options.host,
         port: options.port,
       }).catch(async (cause: Error) => {
         await store.close();
