@@ -1,23 +1,27 @@
 import {
+  type AuditEntry,
   type CmsUser,
   type Contact,
   type ContactId,
   type Domain,
   Email,
   firstFreeCandidate,
+  type Link,
   type LinkTrigger,
   type NewContact,
   newIndividual,
   type Outcome,
   outcomeOf,
 } from "../../domain/index.js";
-import type { BulkLinkStore, LockKeys, Stores } from "../ports/index.js";
+import type { BulkLinkStore, LockKeys } from "../ports/index.js";
 import { candidatesOf, linkAudit, newLink } from "./ensure-link.js";
 
 export interface EnsureLinkBatchInput {
   domain: Domain;
   /** The users as the directory now holds them, in userId order, each once. */
   users: readonly CmsUser[];
+  /** The links these users have in the domain, read under the batch's locks. */
+  links: readonly Link[];
   trigger: LinkTrigger;
   now: Date;
 }
@@ -52,19 +56,11 @@ type Decision =
  * `ensureLinkBatchLocks(users)`; answers one outcome per user, in order.
  */
 export async function ensureLinkBatch(
-  stores: Stores,
   bulk: BulkLinkStore,
   input: EnsureLinkBatchInput,
 ): Promise<Outcome[]> {
   const { domain, users, trigger, now } = input;
-  const existing = new Map(
-    (
-      await stores.links.findByUsers(
-        domain.id,
-        users.map((user) => user.userId),
-      )
-    ).map((link) => [link.userId, link]),
-  );
+  const existing = new Map(input.links.map((link) => [link.userId, link]));
   const emails = users.map((user) => Email.parse(user.email));
   const keys = new Set<string>();
   users.forEach((user, index) => {
@@ -93,26 +89,32 @@ export async function ensureLinkBatch(
     return { user, email: email.value, contactId: candidate.id };
   });
 
-  const created = await bulk.createContacts(
-    decisions.flatMap((decision) => ("create" in decision ? [decision.create] : [])),
-    now,
+  const ids = await bulk.reserveContactIds(
+    decisions.reduce((count, decision) => count + ("create" in decision ? 1 : 0), 0),
   );
-  let next = 0;
+  const contacts: Contact[] = [];
+  const links: Link[] = [];
+  const audit: AuditEntry[] = [];
   const outcomes: Outcome[] = [];
-  const writes = [];
   for (const decision of decisions) {
     if ("done" in decision) {
       outcomes.push(decision.done);
       continue;
     }
-    const contactId = "create" in decision ? (created[next++] as Contact).id : decision.contactId;
+    let contactId: ContactId;
+    if ("create" in decision) {
+      contactId = ids[contacts.length] as ContactId;
+      contacts.push({ ...decision.create, id: contactId, isDeleted: false, createdAt: now });
+    } else {
+      contactId = decision.contactId;
+    }
     const action = "create" in decision ? "created-contact" : "linked-existing";
     const link = newLink(domain, decision.user, decision.email, contactId, now);
-    writes.push({ link, audit: linkAudit(link, action, trigger) });
+    links.push(link);
+    audit.push(linkAudit(link, action, trigger));
     outcomes.push(outcomeOf(action, link));
   }
-  await bulk.insertLinks(writes.map((write) => write.link));
-  await bulk.appendAudit(writes.map((write) => write.audit));
+  await bulk.write({ contacts, links, audit });
   return outcomes;
 }
 

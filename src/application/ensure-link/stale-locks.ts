@@ -17,8 +17,16 @@ export const MAX_LOCK_ATTEMPTS = 5;
 
 /** Whether the locks cover the user and its email key, as ensure-link needs. */
 export function locksCover(locks: LockKeys, user: Pick<CmsUser, "email">): boolean {
-  const email = Email.parse(user.email);
-  return email.isErr() || (locks.emailKeys ?? []).includes(email.value.key);
+  return emailKeyLockedIn(locks)(user);
+}
+
+/** `locksCover` for many users of one set of locks: its email keys looked up in a set. */
+export function emailKeyLockedIn(locks: LockKeys): (user: Pick<CmsUser, "email">) => boolean {
+  const locked = new Set(locks.emailKeys);
+  return (user) => {
+    const email = Email.parse(user.email);
+    return email.isErr() || locked.has(email.value.key);
+  };
 }
 
 /**

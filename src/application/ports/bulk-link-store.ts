@@ -5,7 +5,6 @@ import type {
   ContactId,
   DomainId,
   Link,
-  NewContact,
   UserId,
 } from "../../domain/index.js";
 
@@ -20,6 +19,22 @@ export interface EmailKeyCandidates {
   linkedInDomain: Set<ContactId>;
 }
 
+/** A batch's users as the directory now holds them, and the links they already have. */
+export interface BatchUsers {
+  /** In userId order; users no longer in the directory are left out. */
+  users: CmsUser[];
+  links: Link[];
+}
+
+/** Everything a batch writes, in one go. */
+export interface BatchWrites {
+  /** New contacts, with ids from `reserveContactIds`. */
+  contacts: readonly Contact[];
+  links: readonly Link[];
+  /** Appended in the given order. */
+  audit: readonly AuditEntry[];
+}
+
 /**
  * Set-based reads and writes for ensure-link over a batch of users in one transaction
  * (SPEC §9 on a SQL store: a few statements per batch instead of a few per user). A store
@@ -27,16 +42,14 @@ export interface EmailKeyCandidates {
  * decisions stay in `ensureLinkBatch`, which must give what ensure-link user by user gives.
  */
 export interface BulkLinkStore {
-  /** The directory's users with these ids, in userId order; absent ones are left out. */
-  usersByIds(domainId: DomainId, userIds: readonly UserId[]): Promise<CmsUser[]>;
+  /** The directory's users with these ids and their links in the domain. */
+  usersWithLinks(domainId: DomainId, userIds: readonly UserId[]): Promise<BatchUsers>;
   candidatesByEmailKeys(domainId: DomainId, keys: readonly string[]): Promise<EmailKeyCandidates>;
+  /** `count` new contact ids, ascending, as creating contacts one after the other would give. */
+  reserveContactIds(count: number): Promise<ContactId[]>;
   /**
-   * Creates the contacts with ids ascending in the given order, as creating them one after
-   * the other would.
+   * Writes the contacts with their emails, the links and the audit entries; rejects with
+   * `ConcurrentWriteError` as `LinkRepository.insert` does.
    */
-  createContacts(contacts: readonly NewContact[], at: Date): Promise<Contact[]>;
-  /** Rejects with `ConcurrentWriteError` as `LinkRepository.insert` does. */
-  insertLinks(links: readonly Link[]): Promise<void>;
-  /** Appends the entries in the given order. */
-  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  write(writes: BatchWrites): Promise<void>;
 }

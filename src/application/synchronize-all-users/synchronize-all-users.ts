@@ -14,7 +14,7 @@ import {
 } from "../../domain/index.js";
 import { ensureLink, ensureLinkLocks } from "../ensure-link/ensure-link.js";
 import { ensureLinkBatch, ensureLinkBatchLocks } from "../ensure-link/ensure-link-batch.js";
-import { locksCover, MAX_LOCK_ATTEMPTS } from "../ensure-link/stale-locks.js";
+import { emailKeyLockedIn, locksCover, MAX_LOCK_ATTEMPTS } from "../ensure-link/stale-locks.js";
 import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
@@ -50,7 +50,7 @@ type RunError = DomainNotFound | StoreError;
 const VANISHED = "The user was deleted during the sync.";
 
 export interface SynchronizeAllUsersOptions {
-  /** Users per set-based batch, each batch one transaction (default 500). */
+  /** Users per set-based batch, each batch one transaction (default 1,000). */
   batchSize?: number;
   /** False: user by user even on a store offering set-based batches (differential tests). */
   setBased?: boolean;
@@ -63,7 +63,7 @@ const PAGE_SIZE = 1000;
  * many keys) for one short transaction: far below PostgreSQL's shared lock table, while its
  * handful of statements per batch stay cheap next to the rows they write.
  */
-export const DEFAULT_SYNC_BATCH_SIZE = 500;
+export const DEFAULT_SYNC_BATCH_SIZE = 1000;
 
 /**
  * "Synchronize Users to Contacts" (SPEC §9): every user of the domain's directory, in userId
@@ -140,18 +140,26 @@ class SyncRun {
     const { domain, total } = start.value;
     const setBased = this.options.setBased && start.value.bulk;
     const limit = setBased ? this.options.batchSize : PAGE_SIZE;
-    let after: number | undefined;
-    do {
-      const page = await this.uow.read(async (stores) =>
-        ok(await stores.users.list(domain.id, after === undefined ? { limit } : { limit, after })),
+    const readPage = (after: number | null) =>
+      this.uow.read(async (stores) =>
+        ok(await stores.users.list(domain.id, after === null ? { limit } : { limit, after })),
       );
+    let page = await readPage(null);
+    for (;;) {
       if (page.isErr()) return err(page.error);
+      const { items, next } = page.value;
+      // The next page is read while this one is worked: its own locks are taken only after.
+      const following = next === null ? null : readPage(next);
       const stopped = setBased
-        ? await this.syncBatch(domain, page.value.items, total)
-        : await this.syncUserByUser(domain, page.value.items, total);
-      if (stopped) return err(stopped);
-      after = page.value.next ?? undefined;
-    } while (after !== undefined);
+        ? await this.syncBatch(domain, items, total)
+        : await this.syncUserByUser(domain, items, total);
+      if (stopped) {
+        await following;
+        return err(stopped);
+      }
+      if (!following) break;
+      page = await following;
+    }
     return ok({ report: this.report, failures: this.failures });
   }
 
@@ -196,11 +204,12 @@ class SyncRun {
         > => {
           const bulk = stores.bulk;
           if (!bulk) return ok("unsupported");
-          const users = await bulk.usersByIds(domain.id, userIds);
-          if (!users.every((user) => locksCover(locks, user))) return ok({ changed: users });
-          const outcomes = await ensureLinkBatch(stores, bulk, {
+          const { users, links } = await bulk.usersWithLinks(domain.id, userIds);
+          if (!users.every(emailKeyLockedIn(locks))) return ok({ changed: users });
+          const outcomes = await ensureLinkBatch(bulk, {
             domain,
             users,
+            links,
             trigger: "sync",
             now: this.clock.now(),
           });

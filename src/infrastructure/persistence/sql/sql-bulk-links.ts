@@ -1,20 +1,24 @@
 import type { Knex } from "knex";
-import type { BulkLinkStore, EmailKeyCandidates } from "../../../application/ports/index.js";
+import type {
+  BatchUsers,
+  BatchWrites,
+  BulkLinkStore,
+  EmailKeyCandidates,
+} from "../../../application/ports/index.js";
 import {
-  type AuditEntry,
   type CmsUser,
   type Contact,
   type ContactId,
   type DomainId,
   emailKeyOf,
   type Link,
-  type NewContact,
   type UserId,
 } from "../../../domain/index.js";
 import {
   type ContactEmailRow,
   type ContactRow,
   contactOf,
+  linkOf,
   num,
   type UserRow,
   userOf,
@@ -23,29 +27,39 @@ import {
 /** A text[] parameter that may hold nulls (knex's binding types know arrays without them). */
 const withNulls = (values: readonly (string | null)[]): Knex.Value => values as Knex.Value;
 
-/** Rows the batches of one store wrote before the planner's statistics are first refreshed. */
+/** Links the batches of one store wrote before the planner's statistics are first refreshed. */
 const FIRST_ANALYZE_AFTER = 10_000;
 
 /**
  * Keeps PostgreSQL's statistics of the tables a sync fills in step with it. A first sync into a
  * new database may create a hundred thousand contacts within a minute, before autovacuum
- * analyzes the tables: until then the planner believes them empty, plans even keyed lookups
- * as scans, and keeps such plans for the foreign-key checks of every connection, so each batch
- * gets slower than the one before. The store's batches therefore analyze the tables once they
- * wrote 10,000 links, and again whenever they doubled the links written since (a handful of
- * times in a run of a million users). ANALYZE takes a lock that only other maintenance of the
- * table waits for.
+ * analyzes the tables: until then the planner's statistics describe far smaller tables, and a
+ * plan chosen for them may scan what has grown. The store's batches therefore analyze the
+ * tables whenever the links they wrote since the last time reach what the table held then
+ * (at least 10,000): a table that doubled is analyzed again, a handful of times in a run of a
+ * million users, and not at all while a sync adds little to a large table. ANALYZE takes a
+ * lock that only other maintenance of the table waits for.
  */
 export class TableStatistics {
   private written = 0;
-  private analyzeAt = FIRST_ANALYZE_AFTER;
+  private analyzeAt: number | null = null;
 
   async grew(db: Knex, rows: number): Promise<void> {
+    if (this.analyzeAt === null) this.analyzeAt = await analyzeThreshold(db);
     this.written += rows;
     if (this.written < this.analyzeAt) return;
-    this.analyzeAt = 2 * this.written;
     await db.raw("analyze contacts, contact_emails, links");
+    this.analyzeAt = await analyzeThreshold(db);
+    this.written = 0;
   }
+}
+
+/** The links table's size as the statistics have it (-1 before any), at least 10,000. */
+async function analyzeThreshold(db: Knex): Promise<number> {
+  const { rows } = (await db.raw(
+    "select reltuples from pg_class where oid = to_regclass('links')",
+  )) as { rows: { reltuples: unknown }[] };
+  return Math.max(FIRST_ANALYZE_AFTER, Number(rows[0]?.reltuples ?? 0));
 }
 
 interface CandidateRow extends ContactRow, Omit<ContactEmailRow, "contact_id"> {
@@ -69,16 +83,50 @@ export class SqlBulkLinks implements BulkLinkStore {
     private readonly statistics: TableStatistics,
   ) {}
 
-  async usersByIds(domainId: DomainId, userIds: readonly UserId[]): Promise<CmsUser[]> {
-    if (userIds.length === 0) return [];
+  /**
+   * One range scan of the directory from the least to the greatest id (a sync asks for a
+   * keyset page, whose range holds its users and at most the few added since), each user's
+   * link looked up through its key.
+   */
+  async usersWithLinks(domainId: DomainId, userIds: readonly UserId[]): Promise<BatchUsers> {
+    if (userIds.length === 0) return { users: [], links: [] };
+    const wanted = new Set(userIds);
+    let least = userIds[0] as UserId;
+    let greatest = least;
+    for (const id of userIds) {
+      if (id < least) least = id;
+      if (id > greatest) greatest = id;
+    }
     const { rows } = (await this.db.raw(
-      `select u.* from unnest(?::bigint[]) as k(user_id)
-         cross join lateral (
-           select * from users u where u.domain_id = ? and u.user_id = k.user_id offset 0) u
+      `select u.*, l.contact_id as link_contact_id, l.uf_name as link_uf_name,
+              l.created_at as link_created_at, l.updated_at as link_updated_at
+         from users u
+         left join lateral (
+           select * from links l where l.domain_id = u.domain_id and l.user_id = u.user_id
+           offset 0) l on true
+        where u.domain_id = ? and u.user_id between ? and ?
         order by u.user_id`,
-      [userIds.map(String), domainId],
-    )) as { rows: UserRow[] };
-    return rows.map(userOf);
+      [domainId, String(least), String(greatest)],
+    )) as { rows: UserWithLinkRow[] };
+    const users: CmsUser[] = [];
+    const links: Link[] = [];
+    for (const row of rows) {
+      const user = userOf(row);
+      if (!wanted.has(user.userId)) continue;
+      users.push(user);
+      if (row.link_contact_id === null) continue;
+      links.push(
+        linkOf({
+          domain_id: domainId,
+          user_id: user.userId,
+          contact_id: row.link_contact_id,
+          uf_name: row.link_uf_name as string,
+          created_at: row.link_created_at as Date,
+          updated_at: row.link_updated_at as Date,
+        }),
+      );
+    }
+    return { users, links };
   }
 
   async candidatesByEmailKeys(
@@ -120,65 +168,63 @@ export class SqlBulkLinks implements BulkLinkStore {
   }
 
   /**
-   * Ids are drawn from the contacts' sequence first and given out in ascending order, so that
-   * they ascend in the order of the contacts, as one insert after the other would number them.
+   * Ids drawn from the contacts' sequence and given out in ascending order, so that they
+   * ascend in the order of the contacts, as one insert after the other would number them.
    */
-  async createContacts(contacts: readonly NewContact[], at: Date): Promise<Contact[]> {
-    if (contacts.length === 0) return [];
+  async reserveContactIds(count: number): Promise<ContactId[]> {
+    if (count === 0) return [];
     const { rows } = (await this.db.raw(
-      "select nextval(pg_get_serial_sequence('contacts', 'id')) as id from generate_series(1, ?)",
-      [contacts.length],
+      `select nextval(seq.id) as id
+         from (select pg_get_serial_sequence('contacts', 'id')::regclass as id) seq,
+              generate_series(1, ?)`,
+      [count],
     )) as { rows: { id: unknown }[] };
-    const ids = rows.map((row) => num(row.id)).sort((a, b) => a - b);
-    const created = contacts.map(
-      (contact, index): Contact => ({
-        ...contact,
-        id: ids[index] as number,
-        isDeleted: false,
-        createdAt: at,
-      }),
-    );
-    await this.db.raw(
-      `insert into contacts (id, contact_type, first_name, last_name, display_name, is_deleted, created_at)
-       select id, contact_type, first_name, last_name, display_name, false, ?::timestamptz
-         from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
-           as t(id, contact_type, first_name, last_name, display_name)`,
-      [
-        at.toISOString(),
-        created.map((contact) => String(contact.id)),
-        created.map((contact) => contact.contactType),
-        withNulls(created.map((contact) => contact.firstName ?? null)),
-        withNulls(created.map((contact) => contact.lastName ?? null)),
-        created.map((contact) => contact.displayName),
-      ],
-    );
-    const emails = created.flatMap((contact) =>
-      contact.emails.map((email, position) => ({ contactId: contact.id, position, ...email })),
-    );
-    if (emails.length > 0) {
-      await this.db.raw(
-        `insert into contact_emails (contact_id, email, is_primary, location_type, position)
-         select * from unnest(?::bigint[], ?::text[], ?::boolean[], ?::text[], ?::int[])`,
-        [
-          emails.map((email) => String(email.contactId)),
-          emails.map((email) => email.email),
-          emails.map((email) => email.isPrimary),
-          emails.map((email) => email.locationType),
-          emails.map((email) => email.position),
-        ],
-      );
-    }
-    return created;
+    return rows.map((row) => num(row.id)).sort((a, b) => a - b);
   }
 
-  async insertLinks(links: readonly Link[]): Promise<void> {
-    if (links.length === 0) return;
+  /**
+   * One statement: the inserts are data-modifying parts of one query. The audit's `seq` is
+   * drawn row by row in ordinality order, so the entries keep the given order.
+   */
+  async write({ contacts, links, audit }: BatchWrites): Promise<void> {
+    if (contacts.length + links.length + audit.length === 0) return;
     await this.statistics.grew(this.db, links.length);
+    const emails = contacts.flatMap((contact) =>
+      contact.emails.map((email, position) => ({ contactId: contact.id, position, ...email })),
+    );
     await this.db.raw(
-      `insert into links (domain_id, user_id, contact_id, uf_name, uf_name_key, created_at, updated_at)
-       select * from unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-                            ?::timestamptz[], ?::timestamptz[])`,
+      `with new_contacts as (
+         insert into contacts
+           (id, contact_type, first_name, last_name, display_name, is_deleted, created_at)
+         select id, contact_type, first_name, last_name, display_name, false, created_at
+           from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+             as t(id, contact_type, first_name, last_name, display_name, created_at)
+       ), new_emails as (
+         insert into contact_emails (contact_id, email, is_primary, location_type, position)
+         select * from unnest(?::bigint[], ?::text[], ?::boolean[], ?::text[], ?::int[])
+       ), new_links as (
+         insert into links
+           (domain_id, user_id, contact_id, uf_name, uf_name_key, created_at, updated_at)
+         select * from unnest(?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
+                              ?::timestamptz[], ?::timestamptz[])
+       )
+       insert into audit_entries (at, domain_id, user_id, contact_id, action, trigger)
+       select at, domain_id, user_id, contact_id, action, trigger
+         from unnest(?::timestamptz[], ?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+              with ordinality as t(at, domain_id, user_id, contact_id, action, trigger, ord)
+        order by ord`,
       [
+        contacts.map((contact) => String(contact.id)),
+        contacts.map((contact) => contact.contactType),
+        withNulls(contacts.map((contact) => contact.firstName ?? null)),
+        withNulls(contacts.map((contact) => contact.lastName ?? null)),
+        contacts.map((contact) => contact.displayName),
+        contacts.map((contact) => contact.createdAt.toISOString()),
+        emails.map((email) => String(email.contactId)),
+        emails.map((email) => email.email),
+        emails.map((email) => email.isPrimary),
+        emails.map((email) => email.locationType),
+        emails.map((email) => email.position),
         links.map((link) => link.domainId),
         links.map((link) => String(link.userId)),
         links.map((link) => String(link.contactId)),
@@ -186,27 +232,21 @@ export class SqlBulkLinks implements BulkLinkStore {
         links.map((link) => emailKeyOf(link.ufName)),
         links.map((link) => link.createdAt.toISOString()),
         links.map((link) => link.updatedAt.toISOString()),
+        audit.map((entry) => entry.at.toISOString()),
+        audit.map((entry) => entry.domainId),
+        withNulls(audit.map((entry) => (entry.userId === null ? null : String(entry.userId)))),
+        audit.map((entry) => String(entry.contactId)),
+        audit.map((entry) => entry.action),
+        audit.map((entry) => entry.trigger),
       ],
     );
   }
+}
 
-  /** `seq` is drawn row by row in ordinality order, so the entries keep the given order. */
-  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.db.raw(
-      `insert into audit_entries (at, domain_id, user_id, contact_id, action, trigger)
-       select at, domain_id, user_id, contact_id, action, trigger
-         from unnest(?::timestamptz[], ?::int[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
-              with ordinality as t(at, domain_id, user_id, contact_id, action, trigger, ord)
-        order by ord`,
-      [
-        entries.map((entry) => entry.at.toISOString()),
-        entries.map((entry) => entry.domainId),
-        withNulls(entries.map((entry) => (entry.userId === null ? null : String(entry.userId)))),
-        entries.map((entry) => String(entry.contactId)),
-        entries.map((entry) => entry.action),
-        entries.map((entry) => entry.trigger),
-      ],
-    );
-  }
+/** A user's row with its link's columns, null when it has none. */
+interface UserWithLinkRow extends UserRow {
+  link_contact_id: unknown;
+  link_uf_name: string | null;
+  link_created_at: Date | null;
+  link_updated_at: Date | null;
 }

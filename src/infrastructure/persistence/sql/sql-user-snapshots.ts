@@ -6,7 +6,8 @@ import { type DomainRow, domainOf, type LinkRow, linkOf, type UserRow, userOf } 
 /**
  * The domain, the user and its link in one statement: an already-linked user's event is
  * answered from this read alone, so it costs one round trip instead of three. Users and links
- * reference their domain, so no domain means neither.
+ * are written only for a domain that exists, and domains are never deleted, so no domain means
+ * neither.
  */
 const SNAPSHOT = `
   select d.id, d.name, d.cms, d.sync_cms_email, d.dedupe_rule,

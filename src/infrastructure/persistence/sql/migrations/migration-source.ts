@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
 import * as syncJobHeartbeat from "./002-sync-job-heartbeat.js";
+import * as leanLinkWrites from "./003-lean-link-writes.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
   "002-sync-job-heartbeat": syncJobHeartbeat,
+  "003-lean-link-writes": leanLinkWrites,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
