@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { UserSnapshot, UserSnapshotReader } from "../../../application/ports/index.js";
 import type { DomainId, UserId } from "../../../domain/index.js";
+import { preparedStatement } from "./prepared-statement.js";
 import { type DomainRow, domainOf, type LinkRow, linkOf, type UserRow, userOf } from "./rows.js";
 
 /**
@@ -9,7 +10,9 @@ import { type DomainRow, domainOf, type LinkRow, linkOf, type UserRow, userOf } 
  * are written only for a domain that exists, and domains are never deleted, so no domain means
  * neither.
  */
-const SNAPSHOT = `
+const SNAPSHOT = preparedStatement(
+  "civilink_user_snapshot",
+  `
   select d.id, d.name, d.cms, d.sync_cms_email, d.dedupe_rule,
          u.user_id as u_user_id, u.email as u_email, u.username as u_username,
          u.first_name as u_first_name, u.last_name as u_last_name, u.name as u_name,
@@ -18,7 +21,8 @@ const SNAPSHOT = `
     from domains d
     left join users u on u.domain_id = d.id and u.user_id = ?
     left join links l on l.domain_id = d.id and l.user_id = ?
-   where d.id = ?`;
+   where d.id = ?`,
+);
 
 interface SnapshotRow extends DomainRow {
   u_user_id: unknown;
@@ -38,10 +42,7 @@ export class SqlUserSnapshots implements UserSnapshotReader {
   constructor(private readonly db: Knex) {}
 
   async snapshot(domainId: DomainId, userId: UserId): Promise<UserSnapshot> {
-    const { rows } = (await this.db.raw(SNAPSHOT, [userId, userId, domainId])) as {
-      rows: SnapshotRow[];
-    };
-    const row = rows[0];
+    const [row] = await SNAPSHOT<SnapshotRow>(this.db, [userId, userId, domainId]);
     if (!row) return { domain: null, user: null, link: null };
     const user: UserRow | null =
       row.u_user_id === null
