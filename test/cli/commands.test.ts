@@ -208,7 +208,5 @@ describe.concurrent("civilink commands", () => {
     TIMEOUT,
   );
 
-  // Exit 1 (some users failed) needs a user whose ensure-link fails mid-run — a store error
-  // or a user changing under the sync — which no CLI input can cause; the application tests
-  // cover the failure counting, and sync.ts maps report.failed > 0 to exit 1.
+  // Exit 1 (some users failed): sync-failures.test.ts, on PostgreSQL refusing one user's link.
 });
