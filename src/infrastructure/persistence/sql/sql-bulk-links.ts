@@ -85,8 +85,8 @@ export class SqlBulkLinks implements BulkLinkStore {
 
   /**
    * One range scan of the directory from the least to the greatest id (a sync asks for a
-   * keyset page, whose range holds its users and at most the few added since), each user's
-   * link looked up through its key.
+   * keyset page, whose range holds its users and at most the few added since) joined to the
+   * same range of the links' key.
    */
   async usersWithLinks(domainId: DomainId, userIds: readonly UserId[]): Promise<BatchUsers> {
     if (userIds.length === 0) return { users: [], links: [] };
@@ -101,12 +101,11 @@ export class SqlBulkLinks implements BulkLinkStore {
       `select u.*, l.contact_id as link_contact_id, l.uf_name as link_uf_name,
               l.created_at as link_created_at, l.updated_at as link_updated_at
          from users u
-         left join lateral (
-           select * from links l where l.domain_id = u.domain_id and l.user_id = u.user_id
-           offset 0) l on true
+         left join links l on l.domain_id = u.domain_id and l.user_id = u.user_id
+              and l.user_id between ? and ?
         where u.domain_id = ? and u.user_id between ? and ?
         order by u.user_id`,
-      [domainId, String(least), String(greatest)],
+      [String(least), String(greatest), domainId, String(least), String(greatest)],
     )) as { rows: UserWithLinkRow[] };
     const users: CmsUser[] = [];
     const links: Link[] = [];
@@ -189,6 +188,7 @@ export class SqlBulkLinks implements BulkLinkStore {
   async write({ contacts, links, audit }: BatchWrites): Promise<void> {
     if (contacts.length + links.length + audit.length === 0) return;
     await this.statistics.grew(this.db, links.length);
+    const iso = isoStrings();
     const emails = contacts.flatMap((contact) =>
       contact.emails.map((email, position) => ({ contactId: contact.id, position, ...email })),
     );
@@ -219,7 +219,7 @@ export class SqlBulkLinks implements BulkLinkStore {
         withNulls(contacts.map((contact) => contact.firstName ?? null)),
         withNulls(contacts.map((contact) => contact.lastName ?? null)),
         contacts.map((contact) => contact.displayName),
-        contacts.map((contact) => contact.createdAt.toISOString()),
+        contacts.map((contact) => iso(contact.createdAt)),
         emails.map((email) => String(email.contactId)),
         emails.map((email) => email.email),
         emails.map((email) => email.isPrimary),
@@ -230,9 +230,9 @@ export class SqlBulkLinks implements BulkLinkStore {
         links.map((link) => String(link.contactId)),
         links.map((link) => link.ufName),
         links.map((link) => emailKeyOf(link.ufName)),
-        links.map((link) => link.createdAt.toISOString()),
-        links.map((link) => link.updatedAt.toISOString()),
-        audit.map((entry) => entry.at.toISOString()),
+        links.map((link) => iso(link.createdAt)),
+        links.map((link) => iso(link.updatedAt)),
+        audit.map((entry) => iso(entry.at)),
         audit.map((entry) => entry.domainId),
         withNulls(audit.map((entry) => (entry.userId === null ? null : String(entry.userId)))),
         audit.map((entry) => String(entry.contactId)),
@@ -241,6 +241,20 @@ export class SqlBulkLinks implements BulkLinkStore {
       ],
     );
   }
+}
+
+/** `toISOString`, computed once for each of the few instants of a batch (all its writes share one). */
+function isoStrings(): (date: Date) => string {
+  const known = new Map<number, string>();
+  return (date) => {
+    const time = date.getTime();
+    let text = known.get(time);
+    if (text === undefined) {
+      text = date.toISOString();
+      known.set(time, text);
+    }
+    return text;
+  };
 }
 
 /** A user's row with its link's columns, null when it has none. */
