@@ -42,7 +42,10 @@ export interface BatchWrites {
  * decisions stay in `ensureLinkBatch`, which must give what ensure-link user by user gives.
  */
 export interface BulkLinkStore {
-  /** The directory's users with these ids and their links in the domain. */
+  /**
+   * The directory's users with these ids and their links in the domain. The ids are those of
+   * one keyset page: a store may read the whole range between the least and the greatest.
+   */
   usersWithLinks(domainId: DomainId, userIds: readonly UserId[]): Promise<BatchUsers>;
   candidatesByEmailKeys(domainId: DomainId, keys: readonly string[]): Promise<EmailKeyCandidates>;
   /** `count` new contact ids, ascending, as creating contacts one after the other would give. */

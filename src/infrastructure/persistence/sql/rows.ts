@@ -75,6 +75,35 @@ export const linkOf = (row: LinkRow): Link => ({
   updatedAt: new Date(row.updated_at),
 });
 
+/** A link's columns selected from a links row `l` joined to another table's (`JOINED_LINK`). */
+export interface JoinedLinkColumns {
+  /** Null when the join found no link. */
+  l_contact_id: unknown;
+  l_uf_name: string | null;
+  l_created_at: Date | null;
+  l_updated_at: Date | null;
+}
+
+export const JOINED_LINK =
+  "l.contact_id as l_contact_id, l.uf_name as l_uf_name, l.created_at as l_created_at, l.updated_at as l_updated_at";
+
+/** The joined link of the user `userId` of the domain, if the join found one. */
+export function joinedLinkOf(
+  row: JoinedLinkColumns,
+  domainId: unknown,
+  userId: unknown,
+): Link | null {
+  if (row.l_contact_id === null) return null;
+  return linkOf({
+    domain_id: domainId,
+    user_id: userId,
+    contact_id: row.l_contact_id,
+    uf_name: row.l_uf_name as string,
+    created_at: row.l_created_at as Date,
+    updated_at: row.l_updated_at as Date,
+  });
+}
+
 export interface UserRow {
   domain_id: unknown;
   user_id: unknown;

@@ -18,7 +18,9 @@ import {
   type ContactEmailRow,
   type ContactRow,
   contactOf,
-  linkOf,
+  JOINED_LINK,
+  type JoinedLinkColumns,
+  joinedLinkOf,
   num,
   type UserRow,
   userOf,
@@ -98,32 +100,22 @@ export class SqlBulkLinks implements BulkLinkStore {
       if (id > greatest) greatest = id;
     }
     const { rows } = (await this.db.raw(
-      `select u.*, l.contact_id as link_contact_id, l.uf_name as link_uf_name,
-              l.created_at as link_created_at, l.updated_at as link_updated_at
+      `select u.*, ${JOINED_LINK}
          from users u
          left join links l on l.domain_id = u.domain_id and l.user_id = u.user_id
               and l.user_id between ? and ?
         where u.domain_id = ? and u.user_id between ? and ?
         order by u.user_id`,
       [String(least), String(greatest), domainId, String(least), String(greatest)],
-    )) as { rows: UserWithLinkRow[] };
+    )) as { rows: (UserRow & JoinedLinkColumns)[] };
     const users: CmsUser[] = [];
     const links: Link[] = [];
     for (const row of rows) {
       const user = userOf(row);
       if (!wanted.has(user.userId)) continue;
       users.push(user);
-      if (row.link_contact_id === null) continue;
-      links.push(
-        linkOf({
-          domain_id: domainId,
-          user_id: user.userId,
-          contact_id: row.link_contact_id,
-          uf_name: row.link_uf_name as string,
-          created_at: row.link_created_at as Date,
-          updated_at: row.link_updated_at as Date,
-        }),
-      );
+      const link = joinedLinkOf(row, domainId, user.userId);
+      if (link) links.push(link);
     }
     return { users, links };
   }
@@ -255,12 +247,4 @@ function isoStrings(): (date: Date) => string {
     }
     return text;
   };
-}
-
-/** A user's row with its link's columns, null when it has none. */
-interface UserWithLinkRow extends UserRow {
-  link_contact_id: unknown;
-  link_uf_name: string | null;
-  link_created_at: Date | null;
-  link_updated_at: Date | null;
 }
