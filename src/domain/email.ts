@@ -32,8 +32,7 @@ export class Email {
 
 function isValidAddress(address: string): boolean {
   if (address.length > MAX_LENGTH || /\s/.test(address)) return false;
-  const parts = address.split("@");
-  if (parts.length !== 2) return false;
-  const [local, host] = parts as [string, string];
-  return local.length > 0 && host.length > 0;
+  const at = address.indexOf("@");
+  // exactly one "@", with something on either side
+  return at > 0 && at < address.length - 1 && address.indexOf("@", at + 1) === -1;
 }

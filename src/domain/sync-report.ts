@@ -36,7 +36,9 @@ const COUNTER_OF: Partial<Record<OutcomeKind, keyof SyncReport>> = {
 export function countOutcome(report: SyncReport, outcome: OutcomeKind | "failed"): SyncReport {
   const counter = outcome === "failed" ? "failed" : COUNTER_OF[outcome];
   if (counter === undefined) throw new Error(`A sync cannot end in outcome "${outcome}".`);
-  return { ...report, checked: report.checked + 1, [counter]: report[counter] + 1 };
+  const next = { ...report, checked: report.checked + 1 };
+  next[counter] += 1;
+  return next;
 }
 
 export const addReports = (a: SyncReport, b: SyncReport): SyncReport => ({

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { LockKeys } from "../../../application/ports/index.js";
-import { lockNames } from "../lock-names.js";
+import { lockNameSet } from "../lock-names.js";
+import { preparedStatement } from "./prepared-statement.js";
 
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
@@ -65,8 +66,15 @@ function bucketOf(fnv: number): number {
 
 /** The buckets of every key, ascending and without repeats: the order they are taken in. */
 export function lockBuckets(locks: LockKeys): number[] {
-  return [...new Set(lockNames(locks).map(lockBucket))].sort((a, b) => a - b);
+  const buckets = new Set<number>();
+  for (const name of lockNameSet(locks)) buckets.add(lockBucket(name));
+  return [...buckets].sort((a, b) => a - b);
 }
+
+const TAKE_LOCKS = preparedStatement(
+  "civilink_advisory_locks",
+  "select pg_advisory_xact_lock(?, bucket) from unnest(?::int[]) as bucket",
+);
 
 /**
  * Takes the transaction-scoped advisory locks of every key's bucket, in ascending order: the
@@ -77,8 +85,5 @@ export function lockBuckets(locks: LockKeys): number[] {
 export async function takeAdvisoryLocks(trx: Knex.Transaction, locks: LockKeys): Promise<void> {
   const buckets = lockBuckets(locks);
   if (buckets.length === 0) return;
-  await trx.raw("select pg_advisory_xact_lock(?, bucket) from unnest(?::int[]) as bucket", [
-    LOCK_SPACE,
-    buckets,
-  ]);
+  await TAKE_LOCKS(trx, [LOCK_SPACE, buckets]);
 }
