@@ -1,6 +1,8 @@
 /**
  * SynchronizeAllUsers on PostgreSQL: the set-based path on --users N users (default 100,000),
- * with its peak RSS, then the per-user and set-based paths on 10,000 users each, and their ratio.
+ * with its peak RSS and the CPU time per user of this process and of the local PostgreSQL
+ * server (on a machine whose cores both share, what bounds the speed), then the per-user and
+ * set-based paths on 10,000 users each, and their ratio.
  * Every run gets a fresh schema, seeded with bulk SQL and dropped at the end.
  *   npx tsx bench/sync.ts [--users N]        (BENCH_DATABASE_URL or TEST_DATABASE_URL)
  */
@@ -9,6 +11,7 @@ import { parseArgs } from "node:util";
 import knex from "knex";
 import { createCivilink, SynchronizeAllUsers, systemClock } from "../src/index.js";
 import { seedSyncDirectory } from "../test/integration/support/sync-seed.js";
+import { type CpuSeconds, cpuTime } from "./cpu-time.js";
 
 const URL =
   process.env.BENCH_DATABASE_URL ??
@@ -24,6 +27,15 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 interface Run {
   usersPerSecond: number;
   peakRss: number;
+  cpu: CpuSeconds;
+}
+
+/** CPU time per user, in µs, of this process and of the database server. */
+function cpuPerUser({ node, database }: CpuSeconds, users: number): string {
+  const micros = (seconds: number) => ((seconds / users) * 1e6).toFixed(1);
+  const server =
+    database === null ? "not measured (no local PostgreSQL in /proc)" : `${micros(database)} µs`;
+  return `CPU per user: node ${micros(node)} µs, PostgreSQL ${server}`;
 }
 
 async function bench(users: number, setBased: boolean): Promise<Run> {
@@ -48,8 +60,10 @@ async function bench(users: number, setBased: boolean): Promise<Run> {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
     const started = performance.now();
+    const spent = cpuTime();
     const result = await sync.execute({ domainId: 1 });
     const ms = performance.now() - started;
+    const cpu = spent();
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (result.isErr()) throw new Error(JSON.stringify(result.error));
@@ -57,7 +71,8 @@ async function bench(users: number, setBased: boolean): Promise<Run> {
     console.log(
       `${setBased ? "set-based" : "per-user "}: ${users} users (seeded in ${seeded} s) synced in ${(ms / 1000).toFixed(2)} s = ${usersPerSecond} users/s, peak RSS ${mb(peakRss)}; ${result.value.message}`,
     );
-    return { usersPerSecond, peakRss };
+    console.log(`  ${cpuPerUser(cpu, users)}`);
+    return { usersPerSecond, peakRss, cpu };
   } finally {
     await civilink.close();
     await sql.raw("drop schema if exists ?? cascade", [schema]);
@@ -68,7 +83,7 @@ async function bench(users: number, setBased: boolean): Promise<Run> {
 console.log(`PostgreSQL ${URL.replace(/\/\/[^@/]*@/, "//…@")}`);
 const full = await bench(USERS, true);
 console.log(
-  `set-based, ${USERS} users: ${full.usersPerSecond} users/s, peak RSS ${mb(full.peakRss)}`,
+  `set-based, ${USERS} users: ${full.usersPerSecond} users/s, peak RSS ${mb(full.peakRss)}; ${cpuPerUser(full.cpu, USERS)}`,
 );
 const perUser = await bench(SUBSET, false);
 const setBased = await bench(SUBSET, true);
