@@ -134,9 +134,9 @@ const WRITE = preparedStatement(
 );
 
 /**
- * The set-based batch work of SPEC §9: every method is one statement (or two) for the whole
- * batch, its values passed as arrays and expanded with `unnest`, so a batch costs the same few
- * round trips whatever its size.
+ * The set-based batch work of SPEC §9: every method is one statement for the whole batch (the
+ * keys of a read passed as one array, a write's rows as one JSON parameter), so a batch costs
+ * the same few round trips whatever its size.
  *
  * The reads look every key up through its index, one after the other (`lateral … offset 0`
  * keeps the planner from turning them into joins): for a batch's few hundred keys that is
