@@ -198,7 +198,8 @@ describe.concurrent("civilink commands", () => {
       expect(sync).toMatchObject({
         code: 3,
         stdout: "",
-        stderr: "civilink: the store is unavailable: The database is unavailable.\n",
+        stderr:
+          "civilink: cannot open the store: PostgreSQL at 127.0.0.1:1 (database none) is unavailable: connect ECONNREFUSED 127.0.0.1:1\n",
       });
       expect(help.code).toBe(0);
       for (const command of ["serve", "migrate", "import-users", "sync", "link", "domains"]) {

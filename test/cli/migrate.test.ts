@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { postgresTestStore, shouldRun, TEST_DATABASE_URL } from "../support/test-stores.js";
 import { runCli } from "./support/run-cli.js";
 
+const withPostgres = await shouldRun(postgresTestStore);
 const dataDir = mkdtempSync(join(tmpdir(), "civilink-migrate-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -21,9 +23,25 @@ describe("civilink migrate", () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      "civilink: the store is unavailable: The database is unavailable.\n",
+      "civilink: cannot open the store: PostgreSQL at 127.0.0.1:1 (database none) is unavailable: connect ECONNREFUSED 127.0.0.1:1\n",
     );
   });
+
+  it.runIf(withPostgres)(
+    "names the database, host and port and what the server said, never the password",
+    async () => {
+      const url = new URL(TEST_DATABASE_URL);
+      const database = `civilink_no_such_db_${process.pid}`;
+      url.password = "hunter2";
+      url.pathname = `/${database}`;
+      const result = await runCli(["migrate"], { DATABASE_URL: url.toString() });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toBe(
+        `civilink: cannot open the store: PostgreSQL at ${url.hostname}:${url.port || 5432} (database ${database}) refused the connection: database "${database}" does not exist\n`,
+      );
+      expect(result.stderr).not.toContain("hunter2");
+    },
+  );
 
   it("exits 2 with one line for an invalid configuration", async () => {
     const result = await runCli(["migrate"], { CIVILINK_STORE: "mysql" });

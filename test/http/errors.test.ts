@@ -259,12 +259,62 @@ describe("503 StoreUnavailable and 500 Internal", () => {
       const response = await send(h, sample, h.auth("admin"));
       expect(response.status, label(sample)).toBe(500);
       expect(response.body).toEqual({
-        error: { kind: "Internal", message: "Something went wrong on our side." },
+        error: {
+          kind: "Internal",
+          message: "Something went wrong on our side.",
+          requestId: response.headers["x-request-id"],
+        },
       });
       for (const text of ["SELECT", "relation", SECRETS.admin, " at ", ".ts:"]) {
         expect(response.text).not.toContain(text);
       }
     }
+  });
+
+  it("logs the cause of a 500 (class, message, code, stack) with the request id the body carries", async () => {
+    class DiskError extends Error {
+      readonly code = "EIO";
+    }
+    const h = makeHarness({
+      captureLogs: true,
+      failWhen: (call) => (call.repository === "audit" ? new DiskError("disk I/O error") : null),
+    });
+    const response = await h.http.get("/v1/domains/1/audit").set(h.auth("read"));
+    expect(response.status).toBe(500);
+    const requestId = response.body.error.requestId as string;
+    expect(requestId).toBe(response.headers["x-request-id"]);
+    const failed = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === "request failed");
+    expect(failed).toMatchObject({
+      level: 50,
+      reqId: requestId,
+      kind: "Internal",
+      err: { name: "DiskError", message: "disk I/O error", code: "EIO" },
+    });
+    expect((failed as { err: { stack: string } }).err.stack).toMatch(/disk I\/O error\n\s+at /);
+  });
+
+  it("logs why the store is unavailable with the request id of the 503", async () => {
+    const h = makeHarness({ captureLogs: true });
+    h.store.offline = true;
+    const response = await h.http.get("/v1/domains").set(h.auth("read"));
+    expect(response.status).toBe(503);
+    const warned = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === "store unavailable");
+    expect(warned).toMatchObject({
+      level: 40,
+      reqId: response.headers["x-request-id"],
+      detail: "The in-memory store is offline.",
+      err: { name: "StoreUnavailableError", message: "The in-memory store is offline." },
+    });
   });
 
   it("answers 500 only for the failing call: other routes keep working", async () => {

@@ -2,6 +2,11 @@ import { err, ok, type Result } from "neverthrow";
 import { z } from "zod";
 import { CMS_KINDS, type CmsKind } from "../../domain/index.js";
 import type { StoreOptions } from "../container/composition-root.js";
+import { DEFAULT_POSTGRES_TIMEOUTS } from "../persistence/sql/sql-connection.js";
+
+/** A duration in milliseconds, at least `min` (0: none, where allowed), at most a day. */
+const milliseconds = (fallback: number, min = 0) =>
+  z.coerce.number().int().min(min).max(86_400_000).default(fallback);
 
 /** The environment civilink reads; this module is the only reader of `process.env`. */
 const environmentSchema = z.object({
@@ -13,6 +18,13 @@ const environmentSchema = z.object({
   CIVILINK_DATA_DIR: z.string().min(1).default("./.civilink"),
   CIVILINK_CMS: z.enum(CMS_KINDS).default("drupal"),
   CIVILINK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CIVILINK_DB_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.connectMs, 1),
+  CIVILINK_DB_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.statementMs),
+  CIVILINK_DB_QUERY_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.queryMs),
+  CIVILINK_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(
+    DEFAULT_POSTGRES_TIMEOUTS.idleInTransactionMs,
+  ),
+  CIVILINK_DB_KEEPALIVE_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.keepAliveMs, 1),
   CIVILINK_API_KEYS: z.string().optional(),
   CIVILINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   CIVILINK_LOG_LEVEL: z
@@ -69,6 +81,13 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
             store: "postgres",
             url: env.DATABASE_URL as string,
             poolSize: env.CIVILINK_DB_POOL_SIZE,
+            timeouts: {
+              connectMs: env.CIVILINK_DB_CONNECT_TIMEOUT_MS,
+              statementMs: env.CIVILINK_DB_STATEMENT_TIMEOUT_MS,
+              queryMs: env.CIVILINK_DB_QUERY_TIMEOUT_MS,
+              idleInTransactionMs: env.CIVILINK_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+              keepAliveMs: env.CIVILINK_DB_KEEPALIVE_MS,
+            },
           }
         : { store: "pglite", dataDir: `${env.CIVILINK_DATA_DIR}/pglite` };
   return ok({

@@ -21,10 +21,7 @@ export async function openStore(config: Config = cliConfig()): Promise<OpenedSto
   const prepared = await store.prepare();
   if (prepared.isErr()) {
     await store.close();
-    throw new CliFailure(
-      `the store is unavailable: ${prepared.error.message}`,
-      EXIT.storeUnavailable,
-    );
+    throw new CliFailure(`cannot open the store: ${prepared.error.message}`, EXIT.storeUnavailable);
   }
   return { container, store, config };
 }

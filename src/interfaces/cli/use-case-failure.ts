@@ -8,9 +8,12 @@ type CommandError = ValidationFailed | StoreError | { kind: string; message: str
 export function cliFailureOf(error: CommandError): CliFailure {
   switch (error.kind) {
     case "StoreUnavailable":
-      return new CliFailure(`the store is unavailable: ${error.message}`, EXIT.storeUnavailable);
-    case "StoreFailed":
-      return new CliFailure(`the store failed: ${error.message}`, EXIT.storeUnavailable);
+      return new CliFailure(error.message, EXIT.storeUnavailable);
+    case "StoreFailed": {
+      const cause = "cause" in error ? error.cause : undefined;
+      const why = cause ? `${cause.message}${cause.code ? ` (${cause.code})` : ""}` : error.message;
+      return new CliFailure(`the store failed: ${why}`, EXIT.storeUnavailable);
+    }
     case "ValidationFailed": {
       const details = "details" in error && Array.isArray(error.details) ? error.details : [];
       const first = details[0] as { path: string; message: string } | undefined;

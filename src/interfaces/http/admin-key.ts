@@ -21,7 +21,7 @@ export async function adminKeyIn(
     if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
   }
   const secret = generateSecret();
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const digest = createHash("sha256").update(secret, "utf8").digest("hex");
   await writeFile(path, `${digest}\n`, { mode: 0o600 });
   return { key: apiKey("admin", secret, ["admin"]), newSecret: secret };

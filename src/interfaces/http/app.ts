@@ -101,6 +101,8 @@ function requestLogging(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     genReqId: requestIdOf,
+    // Lines logged during a request carry its id as `reqId`, as below the info level.
+    quietReqLogger: true,
     serializers: {
       req: (request) => ({ id: request.id, method: request.method, url: request.url }),
       res: (response) => ({ statusCode: response.statusCode }),
@@ -127,7 +129,7 @@ function perKeyRateLimit(perMinute: number): RequestHandler {
 }
 
 /** Errors thrown before a handler answered: body parsing, or a bug (500 without details). */
-const errorHandler: ErrorRequestHandler = (error, request, response, _next) => {
+const errorHandler: ErrorRequestHandler = (error, _request, response, _next) => {
   if (response.headersSent) return;
   if (error instanceof URIError) {
     // The router could not percent-decode a path parameter: a path id that is no integer.
@@ -157,6 +159,9 @@ const errorHandler: ErrorRequestHandler = (error, request, response, _next) => {
   if ((error as { status?: number }).status === 400) {
     return sendError(response, { kind: "MalformedJson", message: "The body could not be read." });
   }
-  request.log?.error({ err: error }, "unhandled error");
-  sendError(response, { kind: "Internal", message: "Something went wrong on our side." });
+  sendError(response, {
+    kind: "Internal",
+    message: "Something went wrong on our side.",
+    logged: { message: "unhandled error", cause: error },
+  });
 };

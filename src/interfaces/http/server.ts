@@ -24,7 +24,8 @@ export interface RunningServer {
   url: string;
   /**
    * Stops taking connections, lets requests in flight and running sync jobs finish (for a
-   * while; jobs still running then end `failed`), then closes the store.
+   * while; jobs still running then end `failed`), then closes the store (for a while). Always
+   * resolves within about 15 s, whatever the store does.
    */
   stop(): Promise<void>;
 }
@@ -34,6 +35,8 @@ const SYNC_JOB_GRACE_MS = 8_000;
 /** How long stopped sync jobs get to record that they failed. */
 const SYNC_JOB_STOP_MS = 2_000;
 const SYNC_JOB_STOPPED = "The sync stopped: the server shut down before it finished.";
+/** How long closing the store may take once everything else has stopped. */
+const STORE_CLOSE_GRACE_MS = 3_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = options.container.get(TOKENS.Store);
@@ -70,7 +73,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         // No request can start a job any more: let the running ones end, or stop them.
         await settleSyncJobs(useCases.startSyncJob, jobsDeadline - Date.now());
-        await store.close();
+        // A store that hangs (a server that stopped answering) must not hold the shutdown.
+        await settlesWithin(store.close(), STORE_CLOSE_GRACE_MS);
       })();
       return stopping;
     },

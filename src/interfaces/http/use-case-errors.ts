@@ -36,9 +36,17 @@ export function httpErrorOf(error: UseCaseError): HttpError {
     case "ContactIsLinked":
       return { kind: error.kind, message: error.message, details: { domainIds: error.domainIds } };
     case "StoreUnavailable":
-      return { kind: "StoreUnavailable", message: "The store is unavailable; try again later." };
+      return {
+        kind: "StoreUnavailable",
+        message: "The store is unavailable; try again later.",
+        logged: { message: error.message, cause: error.cause },
+      };
     case "StoreFailed":
-      return { kind: "Internal", message: "Something went wrong on our side." };
+      return {
+        kind: "Internal",
+        message: "Something went wrong on our side.",
+        logged: { message: error.message, cause: error.cause },
+      };
     default:
       return error satisfies never;
   }

@@ -18,6 +18,7 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
+  private frozen = false;
 
   private constructor(private readonly options: TcpProxyOptions) {}
 
@@ -74,7 +75,32 @@ export class TcpProxy {
     await closed;
   }
 
+  /**
+   * The server stops answering without closing anything, as behind a network partition or a
+   * hung host: open connections stay open and carry nothing more, new ones are accepted and
+   * never answered. `thaw()` ends that: the frozen connections are dropped, new ones forwarded.
+   */
+  freeze(): void {
+    this.frozen = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
   private forward(client: Socket): void {
+    if (this.frozen) {
+      this.track(client);
+      client.pause();
+      client.on("error", () => client.destroy());
+      return;
+    }
     const upstream = createConnection({
       host: this.options.targetHost,
       port: this.options.targetPort,

@@ -19,6 +19,33 @@ describe("configuration from the environment", () => {
       store: "postgres",
       url: "postgres://u@db:5432/crm",
       poolSize: 10,
+      timeouts: {
+        connectMs: 5_000,
+        statementMs: 15_000,
+        queryMs: 20_000,
+        idleInTransactionMs: 60_000,
+        keepAliveMs: 10_000,
+      },
+    });
+  });
+
+  it("takes the PostgreSQL timeouts from the environment, 0 turning statement and query timeouts off", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://u@db:5432/crm",
+      CIVILINK_DB_CONNECT_TIMEOUT_MS: "2000",
+      CIVILINK_DB_STATEMENT_TIMEOUT_MS: "0",
+      CIVILINK_DB_QUERY_TIMEOUT_MS: "0",
+      CIVILINK_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: "30000",
+      CIVILINK_DB_KEEPALIVE_MS: "1000",
+    })._unsafeUnwrap();
+    expect(config.store).toMatchObject({
+      timeouts: {
+        connectMs: 2_000,
+        statementMs: 0,
+        queryMs: 0,
+        idleInTransactionMs: 30_000,
+        keepAliveMs: 1_000,
+      },
     });
   });
 
@@ -46,6 +73,9 @@ describe("configuration from the environment", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ CIVILINK_DB_POOL_SIZE: "0" }, "CIVILINK_DB_POOL_SIZE"],
     [{ CIVILINK_STORE: "postgres" }, "DATABASE_URL"],
+    [{ CIVILINK_DB_CONNECT_TIMEOUT_MS: "0" }, "CIVILINK_DB_CONNECT_TIMEOUT_MS"],
+    [{ CIVILINK_DB_QUERY_TIMEOUT_MS: "-1" }, "CIVILINK_DB_QUERY_TIMEOUT_MS"],
+    [{ CIVILINK_DB_STATEMENT_TIMEOUT_MS: "soon" }, "CIVILINK_DB_STATEMENT_TIMEOUT_MS"],
   ])("refuses %o with a message naming %s", (environment, name) => {
     const error = loadConfig(environment)._unsafeUnwrapErr();
     expect(error.kind).toBe("InvalidConfig");

@@ -1,4 +1,5 @@
-import type { Knex } from "knex";
+import { resolve } from "node:path";
+import knex, { type Knex } from "knex";
 import { ok, type ResultAsync } from "neverthrow";
 import {
   type StoreError,
@@ -8,10 +9,11 @@ import {
 import type { Domain } from "../../../domain/index.js";
 import { type StoreRuntime, settle } from "../store-runtime.js";
 import { lockId } from "./advisory-locks.js";
+import { type StoreOwnership, takeOwnership } from "./embedded-store-owner.js";
 import { migrationSource } from "./migrations/migration-source.js";
 import { domainRowOf } from "./rows.js";
-import { connect, type SqlConnection } from "./sql-connection.js";
-import { translateSqlError } from "./sql-errors.js";
+import { connect, describeConnection, type SqlConnection } from "./sql-connection.js";
+import { sqlErrorTranslator } from "./sql-errors.js";
 import { SqlSyncJobs } from "./sql-sync-jobs.js";
 import { SqlUnitOfWork } from "./sql-unit-of-work.js";
 
@@ -19,6 +21,12 @@ export interface SqlStoreOptions {
   connection: SqlConnection;
   /** Domains created when missing (domain 1, SPEC §1); existing ones are left as they are. */
   domains?: Domain[];
+}
+
+/** How this process holds an embedded store kept in a directory, or why it cannot. */
+interface StoreAccess {
+  ownership?: StoreOwnership;
+  refusal?: StoreUnavailableError;
 }
 
 const MIGRATION_LOCK_RETRIES = 50;
@@ -37,17 +45,43 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   private constructor(
     private readonly knex: Knex,
     private readonly options: SqlStoreOptions,
+    private readonly access: StoreAccess = {},
   ) {
-    super(knex, () => this.prepared());
-    this.syncJobs = new SqlSyncJobs(knex, () => this.prepared());
+    const translate = sqlErrorTranslator(describeConnection(options.connection));
+    super(knex, translate, () => this.prepared());
+    this.syncJobs = new SqlSyncJobs(knex, translate, () => this.prepared());
   }
 
+  /**
+   * The store on its connection. An embedded store kept in a directory is this process's
+   * alone until it closes: when another process (or another open store) owns the directory,
+   * the store answers StoreUnavailable, saying which process owns it, and touches no file.
+   */
   static open(options: SqlStoreOptions): SqlStore {
-    return new SqlStore(connect(options.connection), options);
+    const { connection } = options;
+    if (connection.kind !== "pglite" || connection.pglite || connection.dataDir === undefined) {
+      return new SqlStore(connect(connection), options);
+    }
+    const directory = resolve(connection.dataDir);
+    let ownership: StoreOwnership;
+    try {
+      ownership = takeOwnership(directory);
+    } catch (cause) {
+      const refusal =
+        cause instanceof StoreUnavailableError
+          ? cause
+          : new StoreUnavailableError(
+              `cannot open the embedded store in ${directory}: ${(cause as Error).message}`,
+            );
+      // A query builder that never connects: every use answers the refusal first.
+      return new SqlStore(knex({ client: "pg" }), options, { refusal });
+    }
+    const owned = { ...options, connection: { ...connection, dataDir: directory } };
+    return new SqlStore(connect(owned.connection), owned, { ownership });
   }
 
   prepare(): ResultAsync<void, StoreError> {
-    return settle(async () => ok(await this.prepared()), translateSqlError);
+    return settle(async () => ok(await this.prepared()), this.translate);
   }
 
   /** Brings the schema up to date now; rejects when it cannot. */
@@ -68,7 +102,11 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.knex.destroy();
+    try {
+      await this.knex.destroy();
+    } finally {
+      this.access.ownership?.release();
+    }
   }
 
   /** Rolls every migration back (tests of the down migrations). */
@@ -78,10 +116,11 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   }
 
   private prepared(): Promise<void> {
+    if (this.access.refusal) return Promise.reject(this.access.refusal);
     if (this.closed) return Promise.reject(new StoreUnavailableError("The store is closed."));
     this.preparing ??= this.migrateAndSeed().catch((cause: unknown) => {
       this.preparing = null;
-      throw translateSqlError(cause);
+      throw this.translate(cause);
     });
     return this.preparing;
   }
@@ -95,17 +134,33 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   private async migrateAndSeed(): Promise<void> {
     const { connection } = this.options;
     const schema = connection.kind === "postgres" ? connection.schema : undefined;
-    await this.knex.transaction(async (trx) => {
-      await trx.raw("select pg_advisory_xact_lock(?::bigint)", [
-        String(lockId(`migrations:${schema ?? ""}`)),
-      ]);
-      if (schema) await trx.raw("create schema if not exists ??", [schema]);
-      await this.migrateWithRetries(trx);
-      const domains = this.options.domains ?? [];
-      if (domains.length > 0) {
-        await trx("domains").insert(domains.map(domainRowOf)).onConflict("id").ignore();
-      }
-    });
+    // On PostgreSQL, a connection of its own without the statement timeouts of daily work:
+    // a migration of a large table may take longer than any of them allows.
+    const migrator =
+      connection.kind === "postgres"
+        ? connect({
+            ...connection,
+            poolSize: 1,
+            timeouts: { ...connection.timeouts, statementMs: 0, queryMs: 0 },
+          })
+        : this.knex;
+    try {
+      await migrator.transaction(async (trx) => {
+        await trx.raw("select pg_advisory_xact_lock(?::bigint)", [
+          String(lockId(`migrations:${schema ?? ""}`)),
+        ]);
+        if (schema) await trx.raw("create schema if not exists ??", [schema]);
+        await this.migrateWithRetries(trx);
+        const domains = this.options.domains ?? [];
+        if (domains.length > 0) {
+          await trx("domains").insert(domains.map(domainRowOf)).onConflict("id").ignore();
+        }
+      });
+    } finally {
+      if (migrator !== this.knex) await migrator.destroy();
+    }
+    // The files PGlite created on its first start, before any were there to make private.
+    this.access.ownership?.makeContentsPrivate();
   }
 
   /** Another process may be migrating the same database: wait for it rather than fail. */

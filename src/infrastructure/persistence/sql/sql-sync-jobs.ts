@@ -14,7 +14,6 @@ import {
 import { emptySyncReport, type SyncFailure, type SyncReport } from "../../../domain/index.js";
 import { settle } from "../store-runtime.js";
 import { num } from "./rows.js";
-import { translateSqlError } from "./sql-errors.js";
 
 /** The partial unique index of migration 001: one running job per domain. */
 const ONE_RUNNING_PER_DOMAIN = "sync_jobs_one_running_per_domain";
@@ -68,6 +67,7 @@ function isRunningJobConflict(cause: unknown): boolean {
 export class SqlSyncJobs implements SyncJobRepository {
   constructor(
     private readonly db: Knex,
+    private readonly translate: (cause: unknown) => unknown,
     /** Resolves once the schema is up to date; rejects while the store is unavailable. */
     private readonly ready: () => Promise<void>,
   ) {}
@@ -160,6 +160,6 @@ export class SqlSyncJobs implements SyncJobRepository {
     return settle(async () => {
       await this.ready();
       return run();
-    }, translateSqlError);
+    }, this.translate);
   }
 }

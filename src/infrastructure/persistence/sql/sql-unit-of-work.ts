@@ -12,7 +12,6 @@ import { takeAdvisoryLocks } from "./advisory-locks.js";
 import { SqlBulkLinks, TableStatistics } from "./sql-bulk-links.js";
 import { SqlContacts } from "./sql-contacts.js";
 import { SqlDomains } from "./sql-domains.js";
-import { translateSqlError } from "./sql-errors.js";
 import { SqlAuditLog, SqlOutbox } from "./sql-journals.js";
 import { SqlLinks } from "./sql-links.js";
 import { SqlUserSnapshots } from "./sql-user-snapshots.js";
@@ -46,6 +45,8 @@ export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores =
 export class SqlUnitOfWork implements UnitOfWork {
   constructor(
     protected readonly db: Knex,
+    /** Driver errors to the port's error classes, naming the store (sql-errors.ts). */
+    protected readonly translate: (cause: unknown) => unknown,
     private readonly beforeEach: () => Promise<void> = async () => {},
     private readonly locking = true,
     private readonly statistics = new TableStatistics(),
@@ -63,20 +64,20 @@ export class SqlUnitOfWork implements UnitOfWork {
               if (result.isErr()) throw new RolledBack(result);
               return result;
             }),
-          (cause) => (cause instanceof RolledBack ? cause : translateSqlError(cause)),
+          (cause) => (cause instanceof RolledBack ? cause : this.translate(cause)),
         );
       } catch (cause) {
         if (cause instanceof RolledBack) return cause.result as Result<T, E>;
         throw cause;
       }
-    }, translateSqlError);
+    }, this.translate);
   }
 
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
       await this.beforeEach();
       return work(storesOn(this.db, this.statistics));
-    }, translateSqlError);
+    }, this.translate);
   }
 
   discarding<T, E>(
@@ -86,10 +87,12 @@ export class SqlUnitOfWork implements UnitOfWork {
       await this.beforeEach();
       const trx = await this.db.transaction();
       try {
-        return await work(new SqlUnitOfWork(trx, async () => {}, false, this.statistics));
+        return await work(
+          new SqlUnitOfWork(trx, this.translate, async () => {}, false, this.statistics),
+        );
       } finally {
         await trx.rollback().catch(() => undefined);
       }
-    }, translateSqlError);
+    }, this.translate);
   }
 }

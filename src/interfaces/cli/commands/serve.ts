@@ -7,6 +7,9 @@ import { CliFailure, EXIT } from "../exit-codes.js";
 import { cliConfig, openStore } from "../open-store.js";
 import { portOption } from "../options.js";
 
+/** How long the process may take to exit by itself once the server stopped. */
+const EXIT_GRACE_MS = 2_000;
+
 export function registerServe(program: Command) {
   program
     .command("serve")
@@ -51,6 +54,8 @@ export function registerServe(program: Command) {
         process.once("SIGTERM", shutdown);
         process.once("SIGINT", shutdown);
       });
+      // Sockets of a store that stopped answering may keep the process alive: exit anyway.
+      setTimeout(() => process.exit(process.exitCode ?? EXIT.done), EXIT_GRACE_MS).unref();
     });
 }
 
