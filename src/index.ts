@@ -22,7 +22,7 @@ export type Civilink = UseCases & {
   /** The store behind the use cases: its unit of work, readiness and lifecycle. */
   readonly store: StoreRuntime;
   readonly container: Container;
-  /** Releases the store's connections or files. */
+  /** Stops the running sync jobs (they end failed), then releases the store's connections or files. */
   close(): Promise<void>;
 };
 
@@ -33,5 +33,14 @@ export type Civilink = UseCases & {
 export function createCivilink(options: ContainerOptions): Civilink {
   const container = buildContainer(options);
   const store = container.get(TOKENS.Store);
-  return { ...resolveUseCases(container), store, container, close: () => store.close() };
+  const useCases = resolveUseCases(container);
+  const close = async () => {
+    // A running sync ends failed, saying so, before its store goes.
+    useCases.startSyncJob.stopAll(CLOSED_DURING_SYNC);
+    await useCases.startSyncJob.whenIdle();
+    await store.close();
+  };
+  return { ...useCases, store, container, close };
 }
+
+const CLOSED_DURING_SYNC = "The sync stopped: civilink was closed before it finished.";

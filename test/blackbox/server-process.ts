@@ -5,6 +5,9 @@ const CLI = fileURLToPath(new URL("../../src/interfaces/cli/run.ts", import.meta
 
 export interface ServerProcess {
   url: string;
+  pid: number;
+  /** Resolves with the exit code (null after a signal) once the process ended. */
+  exited: Promise<number | null>;
   /** The admin key printed at first start, if it was printed. */
   adminKey: string | null;
   output: () => string;
@@ -34,6 +37,8 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
       child.stdout?.off("data", check);
       resolve({
         url,
+        pid: child.pid as number,
+        exited,
         adminKey: /shown only now[^:]*: (\S+)/.exec(output)?.[1] ?? null,
         output: () => output,
         stop: () => {

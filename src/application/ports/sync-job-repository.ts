@@ -16,7 +16,10 @@ export interface SyncJob {
   /** The last sign of life of the process running it; a job whose heartbeat stops is stale. */
   heartbeatAt: Date;
   progress: { processed: number; total: number };
-  /** Empty counters until the job succeeds. */
+  /**
+   * The counters as of the last progress written while it runs; at the end, the final ones,
+   * or, for a run that stopped early, what it had done (and committed) until then.
+   */
   report: SyncReport;
   failures: SyncFailure[];
   /** The summary of SPEC §9, or why the run failed; null until the job ends. */
@@ -30,9 +33,30 @@ export interface NewSyncJob {
   startedAt: Date;
 }
 
+/** How far a running job got: users processed of the total, and their counters so far. */
+export interface SyncJobProgress {
+  processed: number;
+  total: number;
+  /** Absent: the counters recorded before stay as they are. */
+  report?: SyncReport;
+}
+
 export type SyncJobEnding =
   | { status: "succeeded"; report: SyncReport; failures: SyncFailure[]; message: string }
-  | { status: "failed"; message: string };
+  | {
+      status: "failed";
+      message: string;
+      /** What the run had done before it stopped; absent: the counters recorded so far. */
+      report?: SyncReport;
+      failures?: SyncFailure[];
+    };
+
+/**
+ * Whether the process that created a running job still holds it. A store that ties a job to
+ * a live session (PostgreSQL) answers `lost` once that session ended: another process may
+ * then take the domain over, and this run must stop.
+ */
+export type SyncJobHold = "held" | "lost";
 
 /** A domain has at most one running job: the store enforces it, across processes. */
 export interface SyncAlreadyRunning {
@@ -56,10 +80,11 @@ export const syncAlreadyRunning = (
   runningJobId,
 });
 
-export interface StaleJobs {
-  /** Running jobs whose heartbeat is older than this are failed… */
+/** Which running jobs to end as orphans, and how. */
+export interface OrphanedJobs {
+  /** A running job whose heartbeat is older than this is an orphan, wherever it runs… */
   heartbeatBefore: Date;
-  /** …except these (jobs this process is running itself). */
+  /** …but never these (jobs this process is running itself). */
   exceptIds?: readonly string[];
   /** finishedAt of the failed jobs. */
   at: Date;
@@ -72,20 +97,33 @@ export interface StaleJobs {
  * answers store failures as values; nothing rejects.
  */
 export interface SyncJobRepository {
-  /** Inserts a running job (heartbeat at its start, no progress yet), unless its domain has one. */
+  /**
+   * Inserts a running job (heartbeat at its start, no progress yet) held by this process until
+   * it ends, unless its domain has a running job. On PostgreSQL the job is held by a database
+   * session of its own, so that the job of a process that died (its session with it) is known
+   * at once to have no owner.
+   */
   create(job: NewSyncJob): ResultAsync<SyncJob, SyncAlreadyRunning | StoreError>;
-  /** Records the progress of a running job and refreshes its heartbeat; ended jobs stay as they are. */
+  /**
+   * Records the progress of a running job and refreshes its heartbeat (ended jobs stay as they
+   * are); answers whether this process still holds the job.
+   */
   recordProgress(
     id: string,
-    progress: { processed: number; total: number },
+    progress: SyncJobProgress,
     at: Date,
-  ): ResultAsync<void, StoreError>;
+  ): ResultAsync<SyncJobHold, StoreError>;
   /**
-   * Ends a running job; a job that already ended (e.g. failed as stale) stays as it is.
-   * A succeeded job's progress becomes `checked` of `checked`.
+   * Ends a running job and lets it go; a job that already ended (e.g. failed as an orphan)
+   * stays as it is. An ending with a report makes the progress `checked` users processed (of
+   * `checked` for a succeeded job).
    */
   finish(id: string, ending: SyncJobEnding, at: Date): ResultAsync<void, StoreError>;
   get(id: string): ResultAsync<SyncJob | null, StoreError>;
-  /** Fails the running jobs of processes that died; answers how many it failed. */
-  failStale(stale: StaleJobs): ResultAsync<number, StoreError>;
+  /**
+   * Fails the running jobs whose owner is gone, answering how many: those whose heartbeat
+   * stopped, and, on a store that ties jobs to sessions (PostgreSQL), at once those whose
+   * session ended (the process running them died or lost its connection).
+   */
+  failOrphaned(orphans: OrphanedJobs): ResultAsync<number, StoreError>;
 }

@@ -11,6 +11,7 @@ import {
   type SyncAlreadyRunning,
   type SyncJob,
   type SyncJobEnding,
+  type SyncJobProgress,
   type SyncJobRepository,
   syncAlreadyRunning,
   type UnitOfWork,
@@ -18,8 +19,8 @@ import {
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 import {
+  isSyncInterrupted,
   SynchronizeAllUsers,
-  type SyncProgress,
 } from "../synchronize-all-users/synchronize-all-users.js";
 import { PacedUnitOfWork, RunPace } from "./paced-unit-of-work.js";
 
@@ -47,18 +48,27 @@ export const SYNC_JOB_TIMINGS: SyncJobTimings = {
   staleAfterMs: 60_000,
 };
 
-/** Ending a job is retried this many times (with doubling waits) while the store is away. */
-const FINISH_ATTEMPTS = 6;
+/**
+ * Ending a job is retried, with waits doubling from the first to the last of these, until the
+ * store takes it: a run the store stopped ends as soon as the store answers again. A run that
+ * was stopped on purpose (shutdown) tries a few times only.
+ */
 const FINISH_RETRY_MS = 250;
+const MAX_FINISH_RETRY_MS = 1_000;
+const STOPPED_FINISH_ATTEMPTS = 3;
 
-const STALE_MESSAGE = "The sync stopped: the process running it went away before it finished.";
+const ORPHAN_MESSAGE = "The sync stopped: the process running it went away before it finished.";
+const LOST_MESSAGE =
+  "The sync stopped: this process no longer held the job (its session with the store ended), so another one may take the domain over.";
 
 /**
  * Starts "Synchronize all users" (SPEC §9) as a background job and answers the running job
- * at once. The run goes on after `execute` answered: its progress reaches the job record at
- * most every `progressEveryMs`, and its end (the report, or why it could not finish) when it
- * ends. One job runs per domain at a time, across processes (the store enforces it); a job
- * whose heartbeat stopped for `staleAfterMs` is failed first and no longer blocks.
+ * at once. The run goes on after `execute` answered: its progress and counters reach the job
+ * record at most every `progressEveryMs`, and its end (the report, or why it could not finish
+ * with what it had done until then) when it ends. One job runs per domain at a time, across
+ * processes (the store enforces it). Running jobs whose owner is gone are failed first and no
+ * longer block: at once where the store can tell (a PostgreSQL session ended), else once their
+ * heartbeat stopped for `staleAfterMs`.
  */
 export class StartSyncJob {
   private readonly runs = new Map<string, JobRun>();
@@ -83,11 +93,11 @@ export class StartSyncJob {
       .read((stores) => requireDomain(stores, domainId))
       .andThen(() => {
         const now = this.clock.now();
-        return this.jobs.failStale({
+        return this.jobs.failOrphaned({
           heartbeatBefore: new Date(now.getTime() - this.timings.staleAfterMs),
           exceptIds: [...this.runs.keys()],
           at: now,
-          message: STALE_MESSAGE,
+          message: ORPHAN_MESSAGE,
         });
       })
       .andThen(() =>
@@ -140,8 +150,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 class JobRun {
   readonly pace = new RunPace();
   readonly done: Promise<void>;
-  private latest: SyncProgress = { processed: 0, total: 0 };
-  private written: SyncProgress = { processed: 0, total: 0 };
+  private latest: SyncJobProgress = { processed: 0, total: 0 };
+  private written: SyncJobProgress = { processed: 0, total: 0 };
   private lastWriteAt = Date.now();
   private writing: Promise<void> | null = null;
 
@@ -177,8 +187,8 @@ class JobRun {
     const result = await synchronize.execute({
       domainId: this.job.domainId,
       dryRun: this.job.dryRun,
-      onProgress: (progress) => {
-        this.latest = progress;
+      onProgress: ({ processed, total }, report) => {
+        this.latest = { processed, total, report };
       },
     });
     if (result.isOk()) {
@@ -186,7 +196,9 @@ class JobRun {
       return { status: "succeeded", report, failures, message };
     }
     const message = this.pace.stopped ?? `The sync could not finish: ${result.error.message}`;
-    return { status: "failed", message };
+    return isSyncInterrupted(result.error)
+      ? { status: "failed", message, ...result.error.done }
+      : { status: "failed", message };
   }
 
   /** Writes the latest progress when it changed, or when the heartbeat is due; one write at a time. */
@@ -200,16 +212,20 @@ class JobRun {
     this.writing = (async () => {
       const result = await this.jobs.recordProgress(this.job.id, progress, this.clock.now());
       if (result.isOk()) this.written = progress;
+      if (result.isOk() && result.value === "lost") this.pace.stop(LOST_MESSAGE);
       this.writing = null;
     })();
   }
 
-  /** A store that is away for a moment must not leave the job running: retried, then left to staleness. */
+  /** Until the store takes the ending; a run stopped on purpose tries a few times only. */
   private async finish(ending: SyncJobEnding) {
-    for (let attempt = 1; ; attempt++) {
+    let delay = FINISH_RETRY_MS;
+    for (let stoppedAttempts = 0; ; ) {
       const result = await this.jobs.finish(this.job.id, ending, this.clock.now());
-      if (result.isOk() || attempt >= FINISH_ATTEMPTS || this.pace.stopped !== null) return;
-      await wait(FINISH_RETRY_MS * 2 ** (attempt - 1));
+      if (result.isOk()) return;
+      if (this.pace.stopped !== null && ++stoppedAttempts >= STOPPED_FINISH_ATTEMPTS) return;
+      await wait(delay);
+      delay = Math.min(2 * delay, MAX_FINISH_RETRY_MS);
     }
   }
 }

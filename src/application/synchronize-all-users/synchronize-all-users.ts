@@ -15,7 +15,13 @@ import {
 import { ensureLink, ensureLinkLocks } from "../ensure-link/ensure-link.js";
 import { ensureLinkBatch, ensureLinkBatchLocks } from "../ensure-link/ensure-link-batch.js";
 import { emailKeyLockedIn, locksCover, MAX_LOCK_ATTEMPTS } from "../ensure-link/stale-locks.js";
-import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import {
+  type Clock,
+  type StoreError,
+  type StoreUnavailable,
+  type UnitOfWork,
+  withCause,
+} from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 
@@ -29,9 +35,9 @@ export interface SynchronizeAllUsersInput {
   dryRun?: boolean;
   /**
    * Called after every user (on the set-based path, for each user of a batch once the batch
-   * is done); an exception it throws is ignored.
+   * is done) with the counters so far; an exception it throws is ignored.
    */
-  onProgress?: (progress: SyncProgress) => void;
+  onProgress?: (progress: SyncProgress, report: SyncReport) => void;
 }
 
 export interface SyncResult {
@@ -43,9 +49,25 @@ export interface SyncResult {
   message: string;
 }
 
-export type SynchronizeAllUsersError = ValidationFailed | DomainNotFound | StoreError;
+/**
+ * A run the store stopped part-way (it became unavailable): what the run had done, and
+ * committed, until then.
+ */
+export interface SyncInterrupted extends StoreUnavailable {
+  done: { report: SyncReport; failures: SyncFailure[] };
+}
 
-type RunError = DomainNotFound | StoreError;
+export type SynchronizeAllUsersError =
+  | ValidationFailed
+  | DomainNotFound
+  | StoreError
+  | SyncInterrupted;
+
+type RunError = DomainNotFound | StoreError | SyncInterrupted;
+
+/** Whether a sync's error says what the run had done before the store stopped it. */
+export const isSyncInterrupted = (error: SynchronizeAllUsersError): error is SyncInterrupted =>
+  "done" in error;
 
 const VANISHED = "The user was deleted during the sync.";
 
@@ -155,12 +177,22 @@ class SyncRun {
         : await this.syncUserByUser(domain, items, total);
       if (stopped) {
         await following;
-        return err(stopped);
+        return err(this.interrupted(stopped));
       }
       if (!following) break;
       page = await following;
+      if (page.isErr()) return err(this.interrupted(page.error));
     }
     return ok({ report: this.report, failures: this.failures });
+  }
+
+  /** The error that stopped the run, with what the run had done by then when it is unavailability. */
+  private interrupted(stopped: StoreError): StoreError | SyncInterrupted {
+    if (stopped.kind !== "StoreUnavailable") return stopped;
+    return withCause(
+      { ...stopped, done: { report: this.report, failures: [...this.failures] } },
+      stopped.cause,
+    );
   }
 
   private async syncUserByUser(
@@ -240,10 +272,10 @@ class SyncRun {
   /** Progress is for display only: a callback that throws does not stop the run. */
   private reportProgress(total: number) {
     try {
-      this.input.onProgress?.({
-        processed: this.report.checked,
-        total: Math.max(total, this.report.checked),
-      });
+      this.input.onProgress?.(
+        { processed: this.report.checked, total: Math.max(total, this.report.checked) },
+        this.report,
+      );
     } catch {
       // deliberately ignored, see above
     }

@@ -126,7 +126,7 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
       expect(await get("job")).toEqual(ended);
     });
 
-    it("failStale fails running jobs whose heartbeat is older, except the ones named", async () => {
+    it("failOrphaned fails running jobs whose heartbeat is older, except the ones named", async () => {
       await create(aJob("old", 1, T0));
       await create(aJob("spared", 2, T0));
       await create(aJob("alive", 3, T0));
@@ -135,7 +135,7 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
       okValue(await jobs().finish("done", ENDED, T0));
 
       const failed = okValue(
-        await jobs().failStale({
+        await jobs().failOrphaned({
           heartbeatBefore: T1,
           exceptIds: ["spared"],
           at: T2,
@@ -153,7 +153,7 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
       expect((await get("done"))?.message).toBe(ENDED.message);
       expect((await create(aJob("again", 1, T2))).status).toBe("running");
       expect(
-        okValue(await jobs().failStale({ heartbeatBefore: T1, at: T2, message: "again" })),
+        okValue(await jobs().failOrphaned({ heartbeatBefore: T1, at: T2, message: "again" })),
       ).toBe(1);
     });
 

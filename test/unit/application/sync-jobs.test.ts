@@ -82,7 +82,7 @@ function countingJobs(inner: SyncJobRepository) {
     },
     finish: (id, ending, at) => inner.finish(id, ending, at),
     get: (id) => inner.get(id),
-    failStale: (stale) => inner.failStale(stale),
+    failOrphaned: (orphans) => inner.failOrphaned(orphans),
   };
   return { jobs, counted };
 }

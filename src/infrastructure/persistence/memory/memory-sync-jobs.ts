@@ -1,11 +1,13 @@
 import { err, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type NewSyncJob,
-  type StaleJobs,
+  type OrphanedJobs,
   type StoreError,
   type SyncAlreadyRunning,
   type SyncJob,
   type SyncJobEnding,
+  type SyncJobHold,
+  type SyncJobProgress,
   type SyncJobRepository,
   syncAlreadyRunning,
 } from "../../../application/ports/index.js";
@@ -43,18 +45,20 @@ export class MemorySyncJobs implements SyncJobRepository {
     });
   }
 
+  /** A job here lives as long as the process: it is held until it ends. */
   recordProgress(
     id: string,
-    progress: { processed: number; total: number },
+    progress: SyncJobProgress,
     at: Date,
-  ): ResultAsync<void, StoreError> {
+  ): ResultAsync<SyncJobHold, StoreError> {
     return this.call(() => {
       const job = this.jobs.get(id);
       if (job?.status === "running") {
         job.progress = { processed: progress.processed, total: progress.total };
+        if (progress.report) job.report = copy(progress.report);
         job.heartbeatAt = new Date(at);
       }
-      return ok(undefined);
+      return ok("held" as const);
     });
   }
 
@@ -66,11 +70,12 @@ export class MemorySyncJobs implements SyncJobRepository {
       job.finishedAt = new Date(at);
       job.heartbeatAt = new Date(at);
       job.message = ending.message;
-      if (ending.status === "succeeded") {
+      if (ending.report) {
         job.report = copy(ending.report);
-        job.failures = copy(ending.failures);
-        job.progress = { processed: ending.report.checked, total: ending.report.checked };
+        job.progress.processed = ending.report.checked;
       }
+      if (ending.failures) job.failures = copy(ending.failures);
+      if (ending.status === "succeeded") job.progress.total = ending.report.checked;
       return ok(undefined);
     });
   }
@@ -82,7 +87,8 @@ export class MemorySyncJobs implements SyncJobRepository {
     });
   }
 
-  failStale(stale: StaleJobs): ResultAsync<number, StoreError> {
+  /** Only the heartbeat tells here: no session holds a job (nor could another process). */
+  failOrphaned(stale: OrphanedJobs): ResultAsync<number, StoreError> {
     return this.call(() => {
       const spared = new Set(stale.exceptIds ?? []);
       let failed = 0;

@@ -1,11 +1,7 @@
 import { resolve } from "node:path";
 import knex, { type Knex } from "knex";
 import { ok, type ResultAsync } from "neverthrow";
-import {
-  type StoreError,
-  StoreUnavailableError,
-  type SyncJobRepository,
-} from "../../../application/ports/index.js";
+import { type StoreError, StoreUnavailableError } from "../../../application/ports/index.js";
 import type { Domain } from "../../../domain/index.js";
 import { type StoreRuntime, settle } from "../store-runtime.js";
 import { lockId } from "./advisory-locks.js";
@@ -16,6 +12,7 @@ import { connect, describeConnection, type SqlConnection } from "./sql-connectio
 import { sqlErrorTranslator } from "./sql-errors.js";
 import { SqlSyncJobs } from "./sql-sync-jobs.js";
 import { SqlUnitOfWork } from "./sql-unit-of-work.js";
+import { SyncJobSessions } from "./sync-job-sessions.js";
 
 export interface SqlStoreOptions {
   connection: SqlConnection;
@@ -29,6 +26,8 @@ interface StoreAccess {
   refusal?: StoreUnavailableError;
 }
 
+const ENDED_WITH_ITS_PROCESS = "The sync stopped: the process running it ended before it finished.";
+
 const MIGRATION_LOCK_RETRIES = 50;
 const MIGRATION_LOCK_WAIT_MS = 200;
 
@@ -40,7 +39,7 @@ const MIGRATION_LOCK_WAIT_MS = 200;
 export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   private preparing: Promise<void> | null = null;
   private closed = false;
-  readonly syncJobs: SyncJobRepository;
+  readonly syncJobs: SqlSyncJobs;
 
   private constructor(
     private readonly knex: Knex,
@@ -49,7 +48,9 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
   ) {
     const translate = sqlErrorTranslator(describeConnection(options.connection));
     super(knex, translate, () => this.prepared());
-    this.syncJobs = new SqlSyncJobs(knex, translate, () => this.prepared());
+    const { connection } = options;
+    const sessions = connection.kind === "postgres" ? new SyncJobSessions(connection) : null;
+    this.syncJobs = new SqlSyncJobs(knex, translate, () => this.prepared(), sessions);
   }
 
   /**
@@ -103,6 +104,7 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.syncJobs.releaseAll();
       await this.knex.destroy();
     } finally {
       this.access.ownership?.release();
@@ -158,6 +160,10 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
       });
     } finally {
       if (migrator !== this.knex) await migrator.destroy();
+    }
+    if (connection.kind === "pglite") {
+      // One process owns the store and it just opened it: no job can be running now.
+      await this.syncJobs.failAllRunning(new Date(), ENDED_WITH_ITS_PROCESS);
     }
     // The files PGlite created on its first start, before any were there to make private.
     this.access.ownership?.makeContentsPrivate();
