@@ -311,6 +311,8 @@ describe("civilink serve as a process", () => {
       "cms-s3cret-never-shown-events",
       ":s3cret-never-shown:events",
       "cms:s3cret-never-shown:events,cms:other-s3cret-never-shown:read",
+      "cms:other-s3cret:events,ops:s3cret-never-shown with-a-space:admin",
+      "cms:s3cret-never-shown:events,ops:s3cret-never-shown:admin",
     ];
     const runs = await Promise.all(
       invalid.map(async (value) => {
