@@ -16,6 +16,7 @@ import type { ApiKey } from "./api-keys.js";
 import { authenticate } from "./authenticate.js";
 import { DOCS_PATH, docsAssets } from "./docs-page.js";
 import { sendError, validationError } from "./http-errors.js";
+import { loggableUrl } from "./loggable-url.js";
 import { jsonBody, streamMediaType, validatedInput } from "./request-input.js";
 import type { RouteDefinition } from "./route-kit.js";
 
@@ -102,7 +103,7 @@ function requestLogging(logger: Logger): RequestHandler {
     logger,
     genReqId: requestIdOf,
     serializers: {
-      req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request) => ({ id: request.id, method: request.method, url: loggableUrl(request.url) }),
       res: (response) => ({ statusCode: response.statusCode }),
     },
     customLogLevel: (_request, response, error) =>
