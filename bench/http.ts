@@ -72,6 +72,7 @@ async function serve() {
     apiKeys: [apiKey("bench", process.env.BENCH_SECRET as string, ["events"])],
     logger: pino({ level: "warn" }),
     rateLimitPerMinute: 0,
+    authFailuresPerMinute: 0,
     host: "127.0.0.1",
     port: 0,
   });

@@ -305,6 +305,24 @@ describe("civilink serve as a process", () => {
     }
   }, 90_000);
 
+  it("answers 429 after 100 failed authentications a minute from an address, by default", async () => {
+    const { CIVILINK_RATE_LIMIT_PER_MINUTE: _perKey, ...env } = MEMORY_ENV;
+    const server = await startServe(env);
+    const statusWith = async (secret: string) => {
+      const response = await fetch(`${server.url}/v1/domains`, { headers: bearer(secret) });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    for (let attempt = 0; attempt < 100; attempt++) {
+      expect(await statusWith(`guess-${attempt}`)).toBe(401);
+    }
+    expect(await statusWith("guess-100")).toBe(429);
+    expect(await statusWith(ADMIN_SECRET)).toBe(429);
+    server.child.kill("SIGTERM");
+    expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toBe("");
+  }, 60_000);
+
   it("refuses an invalid CIVILINK_API_KEYS with exit 2 and one line on stderr", async () => {
     const invalid = [
       "cms:s3cret-never-shown:bogus",

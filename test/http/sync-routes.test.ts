@@ -271,6 +271,7 @@ describe("server shutdown", () => {
       apiKeys: [apiKey("ops", ADMIN, ["admin"])],
       logger: pino({ level: "silent" }),
       rateLimitPerMinute: 0,
+      authFailuresPerMinute: 0,
       host: "127.0.0.1",
       port: 0,
       ...(syncJobGraceMs === undefined ? {} : { syncJobGraceMs }),

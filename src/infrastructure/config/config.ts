@@ -15,6 +15,7 @@ const environmentSchema = z.object({
   CIVILINK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   CIVILINK_API_KEYS: z.string().optional(),
   CIVILINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  CIVILINK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(100),
   CIVILINK_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -29,6 +30,8 @@ export interface Config {
   apiKeys: string | undefined;
   /** Requests a minute per API key; 0: no limit. */
   rateLimitPerMinute: number;
+  /** Requests a minute per client address that may fail authentication; 0: no limit. */
+  authFailuresPerMinute: number;
   logLevel: string;
 }
 
@@ -77,6 +80,7 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
     dataDir: env.CIVILINK_DATA_DIR,
     apiKeys: env.CIVILINK_API_KEYS,
     rateLimitPerMinute: env.CIVILINK_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: env.CIVILINK_AUTH_FAILURES_PER_MINUTE,
     logLevel: env.CIVILINK_LOG_LEVEL,
   });
 }

@@ -14,6 +14,7 @@ export interface ServerOptions {
   apiKeys: readonly ApiKey[];
   logger: Logger;
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
   host: string;
   port: number;
   /** How long a shutdown lets running sync jobs finish before it stops them (default 8 s). */
@@ -45,6 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     apiKeys: options.apiKeys,
     logger: options.logger,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    authFailuresPerMinute: options.authFailuresPerMinute,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port, options.host, (error?: Error) =>

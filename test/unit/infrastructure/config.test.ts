@@ -40,7 +40,17 @@ describe("configuration from the environment", () => {
     );
   });
 
+  it("limits failed authentications to 100 a minute unless CIVILINK_AUTH_FAILURES_PER_MINUTE says", () => {
+    expect(loadConfig({})._unsafeUnwrap().authFailuresPerMinute).toBe(100);
+    const configured = loadConfig({ CIVILINK_AUTH_FAILURES_PER_MINUTE: "20" })._unsafeUnwrap();
+    expect(configured.authFailuresPerMinute).toBe(20);
+    const off = loadConfig({ CIVILINK_AUTH_FAILURES_PER_MINUTE: "0" })._unsafeUnwrap();
+    expect(off.authFailuresPerMinute).toBe(0);
+  });
+
   it.each([
+    [{ CIVILINK_AUTH_FAILURES_PER_MINUTE: "-1" }, "CIVILINK_AUTH_FAILURES_PER_MINUTE"],
+    [{ CIVILINK_AUTH_FAILURES_PER_MINUTE: "many" }, "CIVILINK_AUTH_FAILURES_PER_MINUTE"],
     [{ CIVILINK_STORE: "mysql" }, "CIVILINK_STORE"],
     [{ CIVILINK_CMS: "typo3" }, "CIVILINK_CMS"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],

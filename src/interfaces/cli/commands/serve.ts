@@ -27,6 +27,7 @@ export function registerServe(program: Command) {
         apiKeys: keys.keys,
         logger,
         rateLimitPerMinute: config.rateLimitPerMinute,
+        authFailuresPerMinute: config.authFailuresPerMinute,
         host: options.host,
         port: options.port,
       }).catch(async (cause: Error) => {
