@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { firstStatus, keepAliveGet, rawConnection } from "./support/raw-connection.js";
 
 /** `civilink serve` as its own process: start, shutdown on SIGTERM, keys, bad configuration. */
 
@@ -318,6 +319,42 @@ describe("civilink serve as a process", () => {
     }
     expect(await statusWith("guess-100")).toBe(429);
     expect(await statusWith(ADMIN_SECRET)).toBe(429);
+    server.child.kill("SIGTERM");
+    expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toBe("");
+  }, 60_000);
+
+  it("bounds connections as the CIVILINK_HTTP_* variables say", async () => {
+    const server = await startServe({
+      ...MEMORY_ENV,
+      CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "500",
+      CIVILINK_HTTP_REQUEST_TIMEOUT_MS: "1000",
+      CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "300",
+      CIVILINK_HTTP_MAX_CONNECTIONS: "3",
+      CIVILINK_HTTP_MAX_HEADER_BYTES: "4096",
+    });
+    const silent = await rawConnection(server.url);
+    const answered = await rawConnection(server.url);
+    answered.socket.write(keepAliveGet("/health"));
+    await answered.receivedAtLeast(/"ok"\}$/);
+    const answeredAt = Date.now();
+    const large = await rawConnection(server.url);
+    large.socket.write(keepAliveGet("/health", `X-Padding: ${"a".repeat(6_000)}\r\n`));
+    expect(await large.closedWithin(1_000)).not.toBeNull();
+    expect(firstStatus(large.received())).toBe(431);
+
+    expect(await silent.closedWithin(2_500)).not.toBeNull();
+    expect(firstStatus(silent.received())).toBe(408);
+    expect(await answered.closedWithin(3_000, answeredAt)).not.toBeNull();
+    expect(firstStatus(answered.received())).toBe(200);
+
+    const held = await Promise.all([1, 2, 3].map(() => rawConnection(server.url)));
+    const beyond = await rawConnection(server.url);
+    beyond.socket.write(keepAliveGet("/health"));
+    expect(await beyond.closedWithin(1_000)).not.toBeNull();
+    expect(beyond.received()).toBe("");
+    for (const connection of held) connection.socket.destroy();
+
     server.child.kill("SIGTERM");
     expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
     expect(server.stderr()).toBe("");

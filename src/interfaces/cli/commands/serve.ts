@@ -28,6 +28,7 @@ export function registerServe(program: Command) {
         logger,
         rateLimitPerMinute: config.rateLimitPerMinute,
         authFailuresPerMinute: config.authFailuresPerMinute,
+        bounds: config.http,
         host: options.host,
         port: options.port,
       }).catch(async (cause: Error) => {
