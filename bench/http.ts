@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import knex, { type Knex } from "knex";
 import { pino } from "pino";
+import { DEFAULT_HTTP_BOUNDS } from "../src/infrastructure/config/config.js";
 import { buildContainer } from "../src/infrastructure/container/composition-root.js";
 import { TOKENS } from "../src/infrastructure/container/tokens.js";
 import { apiKey } from "../src/interfaces/http/api-keys.js";
@@ -72,6 +73,8 @@ async function serve() {
     apiKeys: [apiKey("bench", process.env.BENCH_SECRET as string, ["events"])],
     logger: pino({ level: "warn" }),
     rateLimitPerMinute: 0,
+    authFailuresPerMinute: 0,
+    bounds: DEFAULT_HTTP_BOUNDS,
     host: "127.0.0.1",
     port: 0,
   });

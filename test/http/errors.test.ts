@@ -394,4 +394,31 @@ describe("headers and logs", () => {
     }
     expect(logs.toLowerCase()).not.toContain("bearer");
   });
+
+  it("logs the path and the query's parameter names, never their values", async () => {
+    const h = makeHarness({
+      captureLogs: true,
+      failWhen: (call) => (call.repository === "links" ? new Error("links failed") : null),
+    });
+    const values = ["a@x.org", "secret-token-7c1e", "bob@y.org", "other%40z.org"];
+    // 400 (an unknown parameter), 500 (logged at error level) and a bare value without a name.
+    await h.http
+      .get("/v1/domains/1/links?email=a@x.org&access_token=secret-token-7c1e")
+      .set(h.auth("read"));
+    await h.http.get("/v1/domains/1/links?email=a@x.org").set(h.auth("read"));
+    await h.http.get("/v1/domains/1/links?bob@y.org&email=other%40z.org").set(h.auth("read"));
+    const lines = h
+      .logs()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { level: number; req?: { url: string } });
+    const urls = lines.flatMap((line) => (line.req ? [line.req.url] : []));
+    expect(urls).toEqual([
+      "/v1/domains/1/links?email=[redacted]&access_token=[redacted]",
+      "/v1/domains/1/links?email=[redacted]",
+      "/v1/domains/1/links?[redacted]&email=[redacted]",
+    ]);
+    expect(lines.some((line) => line.level >= 50)).toBe(true);
+    for (const value of values) expect(h.logs()).not.toContain(value);
+  });
 });

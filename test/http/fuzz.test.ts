@@ -1025,6 +1025,7 @@ beforeAll(async () => {
     apiKeys: KEYS,
     logger,
     rateLimitPerMinute: 1_000_000,
+    authFailuresPerMinute: 1_000_000,
   });
   server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -1084,6 +1085,7 @@ describe("HTTP fuzzing (API.md error contract)", () => {
       apiKeys: KEYS,
       logger: pino({ level: "silent" }),
       rateLimitPerMinute: 3,
+      authFailuresPerMinute: 0,
     });
     const limited = app.listen(0, "127.0.0.1");
     await once(limited, "listening");

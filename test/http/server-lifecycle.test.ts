@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { firstStatus, keepAliveGet, rawConnection } from "./support/raw-connection.js";
 
 /** `civilink serve` as its own process: start, shutdown on SIGTERM, keys, bad configuration. */
 
@@ -305,12 +306,68 @@ describe("civilink serve as a process", () => {
     }
   }, 90_000);
 
+  it("answers 429 after 100 failed authentications a minute from an address, by default", async () => {
+    const { CIVILINK_RATE_LIMIT_PER_MINUTE: _perKey, ...env } = MEMORY_ENV;
+    const server = await startServe(env);
+    const statusWith = async (secret: string) => {
+      const response = await fetch(`${server.url}/v1/domains`, { headers: bearer(secret) });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    for (let attempt = 0; attempt < 100; attempt++) {
+      expect(await statusWith(`guess-${attempt}`)).toBe(401);
+    }
+    expect(await statusWith("guess-100")).toBe(429);
+    expect(await statusWith(ADMIN_SECRET)).toBe(429);
+    server.child.kill("SIGTERM");
+    expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toBe("");
+  }, 60_000);
+
+  it("bounds connections as the CIVILINK_HTTP_* variables say", async () => {
+    const server = await startServe({
+      ...MEMORY_ENV,
+      CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "500",
+      CIVILINK_HTTP_REQUEST_TIMEOUT_MS: "1000",
+      CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "300",
+      CIVILINK_HTTP_MAX_CONNECTIONS: "3",
+      CIVILINK_HTTP_MAX_HEADER_BYTES: "4096",
+    });
+    const silent = await rawConnection(server.url);
+    const answered = await rawConnection(server.url);
+    answered.socket.write(keepAliveGet("/health"));
+    await answered.receivedAtLeast(/"ok"\}$/);
+    const answeredAt = Date.now();
+    const large = await rawConnection(server.url);
+    large.socket.write(keepAliveGet("/health", `X-Padding: ${"a".repeat(6_000)}\r\n`));
+    expect(await large.closedWithin(1_000)).not.toBeNull();
+    expect(firstStatus(large.received())).toBe(431);
+
+    expect(await silent.closedWithin(2_500)).not.toBeNull();
+    expect(firstStatus(silent.received())).toBe(408);
+    expect(await answered.closedWithin(3_000, answeredAt)).not.toBeNull();
+    expect(firstStatus(answered.received())).toBe(200);
+
+    const held = await Promise.all([1, 2, 3].map(() => rawConnection(server.url)));
+    const beyond = await rawConnection(server.url);
+    beyond.socket.write(keepAliveGet("/health"));
+    expect(await beyond.closedWithin(1_000)).not.toBeNull();
+    expect(beyond.received()).toBe("");
+    for (const connection of held) connection.socket.destroy();
+
+    server.child.kill("SIGTERM");
+    expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
+    expect(server.stderr()).toBe("");
+  }, 60_000);
+
   it("refuses an invalid CIVILINK_API_KEYS with exit 2 and one line on stderr", async () => {
     const invalid = [
       "cms:s3cret-never-shown:bogus",
       "cms-s3cret-never-shown-events",
       ":s3cret-never-shown:events",
       "cms:s3cret-never-shown:events,cms:other-s3cret-never-shown:read",
+      "cms:other-s3cret:events,ops:s3cret-never-shown with-a-space:admin",
+      "cms:s3cret-never-shown:events,ops:s3cret-never-shown:admin",
     ];
     const runs = await Promise.all(
       invalid.map(async (value) => {

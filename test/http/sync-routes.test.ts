@@ -2,6 +2,7 @@ import { ok } from "neverthrow";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { type MemoryStore, StoreUnavailableError, type SyncJob } from "../../src/index.js";
+import { DEFAULT_HTTP_BOUNDS } from "../../src/infrastructure/config/config.js";
 import { buildContainer } from "../../src/infrastructure/container/composition-root.js";
 import { TOKENS } from "../../src/infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js";
@@ -271,6 +272,8 @@ describe("server shutdown", () => {
       apiKeys: [apiKey("ops", ADMIN, ["admin"])],
       logger: pino({ level: "silent" }),
       rateLimitPerMinute: 0,
+      authFailuresPerMinute: 0,
+      bounds: DEFAULT_HTTP_BOUNDS,
       host: "127.0.0.1",
       port: 0,
       ...(syncJobGraceMs === undefined ? {} : { syncJobGraceMs }),

@@ -134,6 +134,7 @@ if (await shouldRun(postgresTestStore)) {
         apiKeys: [apiKey("ops", "hang-secret", ["admin"])],
         logger: pino({ level: "silent" }),
         rateLimitPerMinute: 0,
+        authFailuresPerMinute: 0,
       });
       proxy.freeze();
       try {

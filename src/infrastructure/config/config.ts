@@ -8,6 +8,30 @@ import { DEFAULT_POSTGRES_TIMEOUTS } from "../persistence/sql/sql-connection.js"
 const milliseconds = (fallback: number, min = 0) =>
   z.coerce.number().int().min(min).max(86_400_000).default(fallback);
 
+/** What the HTTP server allows a connection, so that slow or idle clients cannot hold it. */
+export interface HttpBounds {
+  /** Time to receive a request's headers (also the first bytes on a new connection). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, its body included (a streamed import too). */
+  requestTimeoutMs: number;
+  /** How long a keep-alive connection may stay idle between requests. */
+  keepAliveTimeoutMs: number;
+  /** Open connections; more are closed as they arrive. */
+  maxConnections: number;
+  /** Size of a request's headers; larger ones are answered 431. */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_HTTP_BOUNDS: HttpBounds = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+  maxHeaderBytes: 16 * 1024,
+};
+
+const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 /** The environment civilink reads; this module is the only reader of `process.env`. */
 const environmentSchema = z.object({
   DATABASE_URL: z
@@ -27,6 +51,17 @@ const environmentSchema = z.object({
   CIVILINK_DB_KEEPALIVE_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.keepAliveMs, 1),
   CIVILINK_API_KEYS: z.string().optional(),
   CIVILINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  CIVILINK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(100),
+  CIVILINK_HTTP_HEADERS_TIMEOUT_MS: positiveInteger(DEFAULT_HTTP_BOUNDS.headersTimeoutMs),
+  CIVILINK_HTTP_REQUEST_TIMEOUT_MS: positiveInteger(DEFAULT_HTTP_BOUNDS.requestTimeoutMs),
+  CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInteger(DEFAULT_HTTP_BOUNDS.keepAliveTimeoutMs),
+  CIVILINK_HTTP_MAX_CONNECTIONS: positiveInteger(DEFAULT_HTTP_BOUNDS.maxConnections),
+  CIVILINK_HTTP_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(DEFAULT_HTTP_BOUNDS.maxHeaderBytes),
   CIVILINK_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -41,6 +76,9 @@ export interface Config {
   apiKeys: string | undefined;
   /** Requests a minute per API key; 0: no limit. */
   rateLimitPerMinute: number;
+  /** Requests a minute per client address that may fail authentication; 0: no limit. */
+  authFailuresPerMinute: number;
+  http: HttpBounds;
   logLevel: string;
 }
 
@@ -69,6 +107,13 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
     });
   }
   const env = parsed.data;
+  if (env.CIVILINK_HTTP_HEADERS_TIMEOUT_MS > env.CIVILINK_HTTP_REQUEST_TIMEOUT_MS) {
+    return err({
+      kind: "InvalidConfig",
+      message:
+        "CIVILINK_HTTP_HEADERS_TIMEOUT_MS: must not be longer than CIVILINK_HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)",
+    });
+  }
   const kind = env.CIVILINK_STORE ?? (env.DATABASE_URL ? "postgres" : "pglite");
   if (kind === "postgres" && !env.DATABASE_URL) {
     return err({ kind: "InvalidConfig", message: "CIVILINK_STORE=postgres needs DATABASE_URL." });
@@ -96,6 +141,14 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
     dataDir: env.CIVILINK_DATA_DIR,
     apiKeys: env.CIVILINK_API_KEYS,
     rateLimitPerMinute: env.CIVILINK_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: env.CIVILINK_AUTH_FAILURES_PER_MINUTE,
+    http: {
+      headersTimeoutMs: env.CIVILINK_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.CIVILINK_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.CIVILINK_HTTP_MAX_CONNECTIONS,
+      maxHeaderBytes: env.CIVILINK_HTTP_MAX_HEADER_BYTES,
+    },
     logLevel: env.CIVILINK_LOG_LEVEL,
   });
 }

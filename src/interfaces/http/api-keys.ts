@@ -31,15 +31,40 @@ export function parseApiKeys(value: string): ApiKey[] | string {
     if (parts.length !== 3) return `entry ${index + 1} is not name:secret:scopes`;
     const [name, secret, scopeList] = parts as [string, string, string];
     if (!name || !secret) return `entry ${index + 1} has an empty name or secret`;
+    const unusable = unusableSecret(secret);
+    if (unusable) return `entry ${index + 1} (${name}) has a secret ${unusable}`;
     const scopes = scopeList.split("+");
     const unknown = scopes.find((scope) => !(SCOPES as readonly string[]).includes(scope));
     if (unknown !== undefined)
       return `entry ${index + 1} (${name}) has an unknown scope "${unknown}"`;
     if (keys.some((key) => key.name === name)) return `the name ${name} is used twice`;
-    keys.push(apiKey(name, secret, scopes as Scope[]));
+    const key = apiKey(name, secret, scopes as Scope[]);
+    // findKey answers the first key with a matching secret: a later one could never be used.
+    const sameSecret = keys.findIndex((earlier) => earlier.digest.equals(key.digest));
+    if (sameSecret !== -1) {
+      const earlier = keys[sameSecret] as ApiKey;
+      return `entries ${sameSecret + 1} (${earlier.name}) and ${index + 1} (${name}) have the same secret, so ${name} can never authenticate`;
+    }
+    keys.push(key);
   }
   if (keys.length === 0) return "no key is given";
   return keys;
+}
+
+/**
+ * Why a request could never present this secret, or null. The bearer parser takes the key as
+ * one run of non-whitespace, and Node reads header values as Latin-1 and refuses control
+ * characters in them.
+ */
+function unusableSecret(secret: string): string | null {
+  if (/\s/.test(secret)) return "with whitespace, which can never authenticate";
+  const outsideHeaders = [...secret].some((character) => {
+    const code = character.codePointAt(0) as number;
+    return code < 0x20 || code === 0x7f || code > 0xff;
+  });
+  if (outsideHeaders)
+    return "with a character that an HTTP header cannot carry, which can never authenticate";
+  return null;
 }
 
 export const generateSecret = () => randomBytes(24).toString("base64url");

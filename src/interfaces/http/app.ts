@@ -15,7 +15,9 @@ import type { StoreRuntime } from "../../infrastructure/persistence/store-runtim
 import type { ApiKey } from "./api-keys.js";
 import { authenticate } from "./authenticate.js";
 import { DOCS_PATH, docsAssets } from "./docs-page.js";
+import { failedAuthenticationLimit } from "./failed-authentication-limit.js";
 import { sendError, validationError } from "./http-errors.js";
+import { loggableUrl } from "./loggable-url.js";
 import { jsonBody, streamMediaType, validatedInput } from "./request-input.js";
 import type { RouteDefinition } from "./route-kit.js";
 
@@ -27,6 +29,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Requests per minute per API key; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address that may fail authentication; 0: no limit. */
+  authFailuresPerMinute: number;
 }
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
@@ -41,10 +45,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set("query parser", "simple");
   app.use(requestLogging(options.logger));
   app.use(helmet());
+  const failedAuthentications = failedAuthenticationLimit(options.authFailuresPerMinute);
   const limit = perKeyRateLimit(options.rateLimitPerMinute);
   for (const route of options.routes) {
     const handlers: RequestHandler[] = [];
-    if (route.scope) handlers.push(authenticate(options.apiKeys, route.scope), limit);
+    if (route.scope) {
+      handlers.push(failedAuthentications, authenticate(options.apiKeys, route.scope), limit);
+    }
     handlers.push(route.stream ? streamMediaType(route) : jsonBody(route));
     handlers.push(async (request, response) => {
       const input = validatedInput(route, request);
@@ -104,7 +111,7 @@ function requestLogging(logger: Logger): RequestHandler {
     // Lines logged during a request carry its id as `reqId`, as below the info level.
     quietReqLogger: true,
     serializers: {
-      req: (request) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request) => ({ id: request.id, method: request.method, url: loggableUrl(request.url) }),
       res: (response) => ({ statusCode: response.statusCode }),
     },
     customLogLevel: (_request, response, error) =>

@@ -3,10 +3,12 @@ import type { AddressInfo } from "node:net";
 import type { Container } from "inversify";
 import type { Logger } from "pino";
 import type { StartSyncJob } from "../../application/index.js";
+import type { HttpBounds } from "../../infrastructure/config/config.js";
 import { TOKENS } from "../../infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../infrastructure/container/use-cases.js";
 import type { ApiKey } from "./api-keys.js";
 import { createHttpApp } from "./app.js";
+import { boundedHttpServer } from "./bounded-http-server.js";
 import { API_ROUTES } from "./routes/index.js";
 
 export interface ServerOptions {
@@ -14,6 +16,9 @@ export interface ServerOptions {
   apiKeys: readonly ApiKey[];
   logger: Logger;
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
+  /** Timeouts, connections and header size the server allows. */
+  bounds: HttpBounds;
   host: string;
   port: number;
   /** How long a shutdown lets running sync jobs finish before it stops them (default 8 s). */
@@ -48,14 +53,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     apiKeys: options.apiKeys,
     logger: options.logger,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    authFailuresPerMinute: options.authFailuresPerMinute,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port, options.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-    listening.once("error", reject);
+  const server = boundedHttpServer(app, options.bounds);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
-  server.keepAliveTimeout = 5_000;
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | null = null;

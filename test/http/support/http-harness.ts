@@ -33,6 +33,8 @@ const KEYS = [
 export interface HarnessOptions {
   /** Requests per minute per key; 0 (the default) turns the limit off. */
   rateLimitPerMinute?: number;
+  /** Failed authentications per minute per client address; 0 (the default) turns it off. */
+  authFailuresPerMinute?: number;
   /** Fault injection into the in-memory store (a thrown error becomes StoreFailed). */
   failWhen?: (call: StoreCall) => Error | null;
   /** Keep the log lines (level trace) instead of a silent logger. */
@@ -72,6 +74,7 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     apiKeys: KEYS,
     logger,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    authFailuresPerMinute: options.authFailuresPerMinute ?? 0,
   });
   return {
     app,

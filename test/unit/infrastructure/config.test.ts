@@ -67,7 +67,56 @@ describe("configuration from the environment", () => {
     );
   });
 
+  it("limits failed authentications to 100 a minute unless CIVILINK_AUTH_FAILURES_PER_MINUTE says", () => {
+    expect(loadConfig({})._unsafeUnwrap().authFailuresPerMinute).toBe(100);
+    const configured = loadConfig({ CIVILINK_AUTH_FAILURES_PER_MINUTE: "20" })._unsafeUnwrap();
+    expect(configured.authFailuresPerMinute).toBe(20);
+    const off = loadConfig({ CIVILINK_AUTH_FAILURES_PER_MINUTE: "0" })._unsafeUnwrap();
+    expect(off.authFailuresPerMinute).toBe(0);
+  });
+
+  it("bounds HTTP connections by default, each bound configurable", () => {
+    expect(loadConfig({})._unsafeUnwrap().http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1_000,
+      maxHeaderBytes: 16_384,
+    });
+    const configured = loadConfig({
+      CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "2000",
+      CIVILINK_HTTP_REQUEST_TIMEOUT_MS: "30000",
+      CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000",
+      CIVILINK_HTTP_MAX_CONNECTIONS: "50",
+      CIVILINK_HTTP_MAX_HEADER_BYTES: "8192",
+    })._unsafeUnwrap();
+    expect(configured.http).toEqual({
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 1_000,
+      maxConnections: 50,
+      maxHeaderBytes: 8_192,
+    });
+  });
+
+  it("refuses a headers timeout longer than the request timeout, naming both", () => {
+    const error = loadConfig({
+      CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "20000",
+      CIVILINK_HTTP_REQUEST_TIMEOUT_MS: "10000",
+    })._unsafeUnwrapErr();
+    expect(error.message).toContain("CIVILINK_HTTP_HEADERS_TIMEOUT_MS");
+    expect(error.message).toContain("CIVILINK_HTTP_REQUEST_TIMEOUT_MS");
+  });
+
   it.each([
+    [{ CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "0" }, "CIVILINK_HTTP_HEADERS_TIMEOUT_MS"],
+    [{ CIVILINK_HTTP_REQUEST_TIMEOUT_MS: "0" }, "CIVILINK_HTTP_REQUEST_TIMEOUT_MS"],
+    [{ CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "0" }, "CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS"],
+    [{ CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS: "1.5" }, "CIVILINK_HTTP_KEEP_ALIVE_TIMEOUT_MS"],
+    [{ CIVILINK_HTTP_MAX_CONNECTIONS: "0" }, "CIVILINK_HTTP_MAX_CONNECTIONS"],
+    [{ CIVILINK_HTTP_MAX_HEADER_BYTES: "100" }, "CIVILINK_HTTP_MAX_HEADER_BYTES"],
+    [{ CIVILINK_AUTH_FAILURES_PER_MINUTE: "-1" }, "CIVILINK_AUTH_FAILURES_PER_MINUTE"],
+    [{ CIVILINK_AUTH_FAILURES_PER_MINUTE: "many" }, "CIVILINK_AUTH_FAILURES_PER_MINUTE"],
     [{ CIVILINK_STORE: "mysql" }, "CIVILINK_STORE"],
     [{ CIVILINK_CMS: "typo3" }, "CIVILINK_CMS"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],

@@ -30,6 +30,8 @@ export function registerServe(program: Command) {
         apiKeys: keys.keys,
         logger,
         rateLimitPerMinute: config.rateLimitPerMinute,
+        authFailuresPerMinute: config.authFailuresPerMinute,
+        bounds: config.http,
         host: options.host,
         port: options.port,
       }).catch(async (cause: Error) => {
