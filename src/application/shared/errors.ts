@@ -1,7 +1,8 @@
 import type { Result } from "neverthrow";
 import {
   Email,
-  isPositiveId,
+  type IdKind,
+  idProblem,
   type ValidationFailed,
   validationFailed,
 } from "../../domain/index.js";
@@ -9,11 +10,23 @@ import type { StoreError } from "../ports/index.js";
 
 export type { StoreError };
 
-/** Checks the ids a library caller passed; HTTP and CLI callers are checked earlier. */
-export function checkIds(ids: Record<string, unknown>): ValidationFailed | null {
-  const details = Object.entries(ids)
-    .filter(([, value]) => !isPositiveId(value))
-    .map(([path]) => ({ path, message: "must be a positive integer" }));
+/** The kind of id each input field holds: its name says it. */
+const KIND_OF_ID_FIELD = { domainId: "domain", userId: "user", contactId: "contact" } as const;
+
+export type IdFields = Partial<Record<keyof typeof KIND_OF_ID_FIELD, unknown>>;
+
+/**
+ * Checks the ids a library caller passed, each against the range of its kind (the field's
+ * name; other fields are left alone); HTTP and CLI callers are checked earlier, against the
+ * same ranges.
+ */
+export function checkIds(ids: IdFields): ValidationFailed | null {
+  const fields = Object.keys(KIND_OF_ID_FIELD) as (keyof IdFields)[];
+  const details = fields.flatMap((path) => {
+    if (!(path in ids)) return [];
+    const problem = idProblem(KIND_OF_ID_FIELD[path] satisfies IdKind, ids[path]);
+    return problem === null ? [] : [{ path, message: problem }];
+  });
   return details.length > 0 ? validationFailed("Invalid id.", details) : null;
 }
 

@@ -7,6 +7,7 @@ import {
   ImportInputError,
   type ImportRow,
 } from "../../application/index.js";
+import { DECIMAL_ID } from "../../domain/index.js";
 import { type ByteSource, bufferOf, MAX_LINE_BYTES } from "./lines.js";
 
 /** What csv-parse gives for each record with the `raw` and `info` options. */
@@ -151,7 +152,7 @@ function rowOf(line: number, columns: string[], cells: string[]): ImportRow {
   columns.forEach((column, index) => {
     const cell = cells[index] ?? "";
     if (cell === "") return;
-    fields[column] = column === "userId" && /^[1-9]\d*$/.test(cell) ? Number(cell) : cell;
+    fields[column] = column === "userId" && DECIMAL_ID.test(cell) ? Number(cell) : cell;
   });
   const user = checkImportedUser(fields);
   return user.isOk() ? { line, user: user.value } : { line, error: user.error };

@@ -170,7 +170,7 @@ describe("ndjsonRows", () => {
       rejected(3, "userId must be a positive integer."),
       rejected(4, "userId must be a positive integer."),
       rejected(5, "userId must be a positive integer."),
-      rejected(6, "userId must be a positive integer."),
+      rejected(6, "userId must be at most 9007199254740991."),
       rejected(7, /^"nickname" is not a known field \(known fields are userId, email/),
       rejected(8, "email must be a string."),
       rejected(9, "email must be a string."),
@@ -275,7 +275,7 @@ describe("csvRows", () => {
       rejected(7, "userId must be a positive integer."),
       rejected(8, "userId is required."),
       rejected(9, "email must be at most 1000 characters."),
-      rejected(10, "userId must be a positive integer."),
+      rejected(10, "userId must be at most 9007199254740991."),
       user(11, { userId: 5, email: "h@x.org" }),
     ]);
   });

@@ -9,7 +9,7 @@ import {
   noQuery,
 } from "../schemas.js";
 
-const contactParams = z.strictObject({ contactId: idString });
+const contactParams = z.strictObject({ contactId: idString("contact") });
 
 const contactsQuery = z.strictObject({
   email: z.string().max(1000),

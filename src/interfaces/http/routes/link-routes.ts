@@ -4,7 +4,7 @@ import { defineRoute, domainParams, idString, replyWith, userParams } from "../r
 import { linkJson, linkSchema, noQuery, pageQueryFields } from "../schemas.js";
 
 const linksQuery = z.strictObject({
-  contactId: idString.optional(),
+  contactId: idString("contact").optional(),
   email: z.string().max(1000).optional(),
   ...pageQueryFields,
 });

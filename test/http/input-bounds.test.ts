@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_TEST_STORES, shouldRun } from "../support/test-stores.js";
+import { errorOf, makeStoreHarness, type StoreHarness } from "./support/http-harness.js";
+
+/**
+ * What the stores cannot hold never reaches them: ids out of their column's range are 400
+ * ValidationFailed on every store, and the largest ids of each kind work end to end.
+ */
+
+const MAX_DOMAIN_ID = 2_147_483_647;
+const MAX_USER_ID = Number.MAX_SAFE_INTEGER;
+const BEYOND_USER_ID = "9007199254740992";
+
+/** Every route under /v1/domains/{domainId}, as it would be called with a valid request. */
+const DOMAIN_ROUTES: { method: "get" | "post" | "put" | "delete"; path: string; body?: object }[] =
+  [
+    { method: "get", path: "" },
+    { method: "put", path: "", body: { cms: "drupal" } },
+    { method: "post", path: "/users/1/registered", body: { email: "a@x.org" } },
+    { method: "post", path: "/users/1/logged-in", body: { email: "a@x.org" } },
+    {
+      method: "post",
+      path: "/users/1/interactions",
+      body: { kind: "other", user: { email: "a@x.org" } },
+    },
+    { method: "put", path: "/users/1", body: { email: "a@x.org" } },
+    { method: "delete", path: "/users/1" },
+    { method: "post", path: "/interactions", body: { kind: "other", email: "a@x.org" } },
+    { method: "get", path: "/users/1/link" },
+    { method: "get", path: "/links" },
+    { method: "get", path: "/users" },
+    { method: "post", path: "/sync", body: {} },
+    { method: "get", path: "/outbox" },
+    { method: "get", path: "/audit" },
+  ];
+
+const KEY_OF_DOMAIN_ROUTE = (route: (typeof DOMAIN_ROUTES)[number]) =>
+  route.path === "" || route.path === "/users" || route.path === "/sync"
+    ? "admin"
+    : route.method === "get"
+      ? "read"
+      : "events";
+
+/** The ids of every page of a listing, following the cursors the service gave. */
+async function pagedIds(
+  h: StoreHarness,
+  path: string,
+  items: string,
+  key: "read" | "admin",
+): Promise<number[]> {
+  const ids: number[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 10; page++) {
+    const query: string = cursor === null ? "?limit=1" : `?limit=1&cursor=${cursor}`;
+    const response = await h.http.get(`${path}${query}`).set(h.auth(key));
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    ids.push(...(response.body[items] as { userId: number }[]).map((item) => item.userId));
+    cursor = response.body.nextCursor;
+    if (cursor === null) return ids;
+  }
+  throw new Error("the listing did not end");
+}
+
+for (const testStore of ALL_TEST_STORES) {
+  describe.runIf(await shouldRun(testStore))(`input bounds on ${testStore.name}`, () => {
+    let h: StoreHarness;
+    beforeAll(async () => {
+      h = await makeStoreHarness(testStore);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it("refuses a domain id above 2147483647 on every domain route with 400", async () => {
+      for (const route of DOMAIN_ROUTES) {
+        const path = `/v1/domains/${MAX_DOMAIN_ID + 1}${route.path}`;
+        const call = h.http[route.method](path).set(h.auth(KEY_OF_DOMAIN_ROUTE(route)));
+        const response = await (route.body ? call.send(route.body) : call);
+        expect(response.status, `${route.method} ${path}: ${response.text}`).toBe(400);
+        expect(response.body.error).toMatchObject({
+          kind: "ValidationFailed",
+          details: [{ path: "path.domainId", message: `must be at most ${MAX_DOMAIN_ID}` }],
+        });
+      }
+    });
+
+    it("creates and uses the domain 2147483647", async () => {
+      const put = await h.http
+        .put(`/v1/domains/${MAX_DOMAIN_ID}`)
+        .set(h.auth("admin"))
+        .send({ cms: "wordpress" });
+      expect(put.status, put.text).toBe(200);
+      expect(put.body).toMatchObject({ id: MAX_DOMAIN_ID, name: `Domain ${MAX_DOMAIN_ID}` });
+      const login = await h.http
+        .post(`/v1/domains/${MAX_DOMAIN_ID}/users/${MAX_USER_ID}/logged-in`)
+        .set(h.auth("events"))
+        .send({ email: "edge@x.org" });
+      expect(login.status, login.text).toBe(200);
+      expect(login.body.link).toMatchObject({ domainId: MAX_DOMAIN_ID, userId: MAX_USER_ID });
+    });
+
+    it("links, finds, audits and deletes the user 9007199254740991", async () => {
+      const path = `/v1/domains/1/users/${MAX_USER_ID}`;
+      const login = await h.http
+        .post(`${path}/logged-in`)
+        .set(h.auth("events"))
+        .send({ email: "max@x.org" });
+      expect(login.status, login.text).toBe(200);
+      expect(login.body).toMatchObject({
+        outcome: "created-contact",
+        link: { userId: MAX_USER_ID },
+      });
+      const link = await h.http.get(`${path}/link`).set(h.auth("read"));
+      expect(link.status, link.text).toBe(200);
+      expect(link.body).toMatchObject({ userId: MAX_USER_ID, contactId: login.body.contactId });
+      const audit = await h.http
+        .get(`/v1/domains/1/audit?userId=${MAX_USER_ID}`)
+        .set(h.auth("read"));
+      expect(audit.status, audit.text).toBe(200);
+      expect(audit.body.entries).toEqual([
+        expect.objectContaining({ userId: MAX_USER_ID, action: "created-contact" }),
+      ]);
+      const removed = await h.http.delete(path).set(h.auth("events"));
+      expect(removed.status, removed.text).toBe(200);
+      expect(removed.body).toMatchObject({ outcome: "unlinked", contactId: login.body.contactId });
+      expect((await h.http.get(`${path}/link`).set(h.auth("read"))).status).toBe(404);
+    });
+
+    it("refuses user and contact ids above 9007199254740991 with 400, in paths and queries", async () => {
+      const cases: [string, string, "read" | "events"][] = [
+        [`/v1/domains/1/users/${BEYOND_USER_ID}/link`, "path.userId", "read"],
+        [`/v1/contacts/${BEYOND_USER_ID}`, "path.contactId", "read"],
+        [`/v1/domains/1/links?contactId=${BEYOND_USER_ID}`, "query.contactId", "read"],
+        [`/v1/domains/1/audit?userId=${BEYOND_USER_ID}`, "query.userId", "read"],
+        [`/v1/domains/1/audit?contactId=${"9".repeat(20)}`, "query.contactId", "read"],
+      ];
+      for (const [path, field, key] of cases) {
+        const response = await h.http.get(path).set(h.auth(key));
+        expect(response.status, `${path}: ${response.text}`).toBe(400);
+        expect(response.body.error.details).toEqual([
+          { path: field, message: `must be at most ${MAX_USER_ID}` },
+        ]);
+      }
+      const contact = await h.http.get(`/v1/contacts/${MAX_USER_ID}`).set(h.auth("read"));
+      expect(contact.status, contact.text).toBe(404);
+      expect(errorOf(contact.body).kind).toBe("ContactNotFound");
+    });
+
+    it("pages past the largest user ids with the cursors it gave", async () => {
+      await h.http.put("/v1/domains/3").set(h.auth("admin")).send({ cms: "drupal" });
+      const ids = [1, MAX_USER_ID - 1, MAX_USER_ID];
+      const lines = ids.map((userId) => JSON.stringify({ userId, email: `u${userId}@x.org` }));
+      const imported = await h.http
+        .post("/v1/domains/3/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "application/x-ndjson")
+        .send(lines.join("\n"));
+      expect(imported.body).toMatchObject({ imported: 3, rejected: [] });
+      for (const userId of ids) {
+        await h.http.post(`/v1/domains/3/users/${userId}/logged-in`).set(h.auth("events")).send({});
+      }
+      expect(await pagedIds(h, "/v1/domains/3/users", "users", "admin")).toEqual(ids);
+      expect(await pagedIds(h, "/v1/domains/3/links", "links", "read")).toEqual(ids);
+      const last = await h.http
+        .get(`/v1/domains/3/users?cursor=${MAX_USER_ID}`)
+        .set(h.auth("admin"));
+      expect(last.status, last.text).toBe(200);
+      expect(last.body).toEqual({ users: [], nextCursor: null });
+      const beyond = await h.http
+        .get(`/v1/domains/3/users?cursor=${BEYOND_USER_ID}`)
+        .set(h.auth("admin"));
+      expect(beyond.status).toBe(400);
+      expect(beyond.body.error.details).toEqual([
+        { path: "query.cursor", message: "is not a cursor this service gave" },
+      ]);
+    });
+
+    it("imports the user 9007199254740991 and rejects a larger user id with its line", async () => {
+      await h.http.put("/v1/domains/6").set(h.auth("admin")).send({ cms: "drupal" });
+      const ndjson = [
+        `{"userId":${MAX_USER_ID}}`,
+        `{"userId":${BEYOND_USER_ID}}`,
+        '{"userId":1e400}',
+      ];
+      const fromNdjson = await h.http
+        .post("/v1/domains/6/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "application/x-ndjson")
+        .send(ndjson.join("\n"));
+      const csv = ["userId", "7", BEYOND_USER_ID, "9".repeat(400), "0"];
+      const fromCsv = await h.http
+        .post("/v1/domains/6/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "text/csv")
+        .send(csv.join("\n"));
+      const tooLarge = `userId must be at most ${MAX_USER_ID}.`;
+      expect(fromNdjson.body).toEqual({
+        imported: 1,
+        updated: 0,
+        rejected: [
+          { line: 2, error: tooLarge },
+          { line: 3, error: tooLarge },
+        ],
+        rejectedCount: 2,
+      });
+      expect(fromCsv.body).toEqual({
+        imported: 1,
+        updated: 0,
+        rejected: [
+          { line: 3, error: tooLarge },
+          { line: 4, error: tooLarge },
+          { line: 5, error: "userId must be a positive integer." },
+        ],
+        rejectedCount: 3,
+      });
+      const users = await h.http.get("/v1/domains/6/users").set(h.auth("admin"));
+      expect(users.body.users.map((user: { userId: number }) => user.userId)).toEqual([
+        7,
+        MAX_USER_ID,
+      ]);
+    });
+  });
+}
