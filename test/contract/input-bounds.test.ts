@@ -10,6 +10,8 @@ import { ALL_TEST_STORES, shouldRun } from "../support/test-stores.js";
  */
 
 const MAX_DOMAIN_ID = 2_147_483_647;
+const NUL = "\u0000";
+const LONE_SURROGATES = ["\ud800", "\udfff"];
 const MAX_USER_ID = Number.MAX_SAFE_INTEGER;
 
 async function failureOf<T, E>(result: ResultAsync<T, E>): Promise<E> {
@@ -121,6 +123,112 @@ for (const testStore of ALL_TEST_STORES) {
         civilink.listLinks.execute({ domainId: 1, cursor: "9007199254740992" }),
       );
       expect(beyond).toMatchObject(invalid("cursor", "is not a cursor this service gave"));
+    });
+
+    it.each([
+      ["U+0000", [NUL], /U\+0000/],
+      ["a lone surrogate", LONE_SURROGATES, /lone surrogate/],
+    ])(
+      "refuses %s in every text a use case takes, storing nothing",
+      async (_label, bads, message) => {
+        const contact = await successOf(civilink.createContact.execute({ firstName: "Kept" }));
+        for (const bad of bads as string[]) {
+          const email = `s${bad}@x.org`;
+          const name = `n${bad}`;
+          const event = (profile: object) => ({ domainId: 1, userId: 80, profile });
+          const calls: [string, ResultAsync<unknown, unknown>][] = [
+            ["profile.email", civilink.linkOnLogin.execute(event({ email }))],
+            ["profile.username", civilink.linkOnRegistration.execute(event({ username: name }))],
+            ["profile.firstName", civilink.syncUserEmail.execute(event({ firstName: name }))],
+            [
+              "profile.lastName",
+              civilink.linkOnInteraction.execute({ ...event({ lastName: name }), kind: "other" }),
+            ],
+            ["profile.name", civilink.linkOnLogin.execute(event({ name }))],
+            [
+              "email",
+              civilink.recordAnonymousInteraction.execute({ domainId: 1, kind: "other", email }),
+            ],
+            [
+              "lastName",
+              civilink.recordAnonymousInteraction.execute({
+                domainId: 1,
+                kind: "other",
+                email: "v@x.org",
+                lastName: name,
+              }),
+            ],
+            ["firstName", civilink.createContact.execute({ firstName: name })],
+            ["displayName", civilink.createContact.execute({ displayName: name })],
+            ["emails.0.email", civilink.createContact.execute({ emails: [{ email }] })],
+            [
+              "emails.0.locationType",
+              civilink.createContact.execute({
+                emails: [{ email: "w@x.org", locationType: name }],
+              }),
+            ],
+            ["lastName", civilink.updateContact.execute({ contactId: contact.id, lastName: name })],
+            [
+              "primaryEmail",
+              civilink.updateContact.execute({ contactId: contact.id, primaryEmail: email }),
+            ],
+            ["email", civilink.syncContactEmail.execute({ contactId: contact.id, email })],
+            [
+              "definition.name",
+              civilink.putDomain.execute({ domainId: 2, definition: { cms: "drupal", name } }),
+            ],
+            ["email", civilink.findContactsByEmail.execute({ email })],
+            ["email", civilink.listLinks.execute({ domainId: 1, email })],
+          ];
+          for (const [path, result] of calls) {
+            expect(await failureOf(result), path).toMatchObject(invalid(path, message));
+          }
+          expect(
+            await failureOf(civilink.getSyncJob.execute({ jobId: `job${bad}` })),
+          ).toMatchObject({
+            kind: "SyncJobNotFound",
+          });
+        }
+        const users = await successOf(civilink.listUsers.execute({ domainId: 1 }));
+        expect(users.items.filter((user) => user.userId === 80)).toEqual([]);
+        expect(
+          await failureOf(civilink.getLink.execute({ domainId: 1, userId: 80 })),
+        ).toMatchObject({
+          kind: "LinkNotFound",
+        });
+        expect(await successOf(civilink.findContactsByEmail.execute({ email: "v@x.org" }))).toEqual(
+          [],
+        );
+        expect(
+          await successOf(civilink.getContact.execute({ contactId: contact.id })),
+        ).toMatchObject({
+          firstName: "Kept",
+          emails: [],
+        });
+        expect(await successOf(civilink.listDomains.execute())).toHaveLength(1);
+      },
+    );
+
+    it("rejects an import line with text the stores cannot hold and keeps the others", async () => {
+      await successOf(civilink.putDomain.execute({ domainId: 3, definition: { cms: "drupal" } }));
+      async function* rows() {
+        yield { line: 1, user: { userId: 1, email: "a@x.org" } };
+        yield { line: 2, user: { userId: 2, firstName: `N${NUL}` } };
+        yield { line: 3, user: { userId: 3, username: "\udc00" } };
+        yield { line: 4, user: { userId: 4 } };
+      }
+      const result = await successOf(civilink.importUsers.execute({ domainId: 3, rows: rows() }));
+      expect(result).toEqual({
+        imported: 2,
+        updated: 0,
+        rejected: [
+          { line: 2, error: expect.stringMatching(/^firstName must not contain U\+0000/) },
+          { line: 3, error: expect.stringMatching(/^username must not contain a lone surrogate/) },
+        ],
+        rejectedCount: 2,
+      });
+      const users = await successOf(civilink.listUsers.execute({ domainId: 3 }));
+      expect(users.items.map((user) => user.userId)).toEqual([1, 4]);
     });
   });
 }

@@ -3,13 +3,109 @@ import { ALL_TEST_STORES, shouldRun } from "../support/test-stores.js";
 import { errorOf, makeStoreHarness, type StoreHarness } from "./support/http-harness.js";
 
 /**
- * What the stores cannot hold never reaches them: ids out of their column's range are 400
- * ValidationFailed on every store, and the largest ids of each kind work end to end.
+ * What the stores cannot hold never reaches them: ids out of their column's range and text that
+ * PostgreSQL cannot store (U+0000, lone surrogates) are 400 ValidationFailed on every store, and
+ * the largest ids of each kind work end to end.
  */
 
 const MAX_DOMAIN_ID = 2_147_483_647;
 const MAX_USER_ID = Number.MAX_SAFE_INTEGER;
 const BEYOND_USER_ID = "9007199254740992";
+
+const NUL = "\u0000";
+const LONE_HIGH = "\ud800";
+const LONE_LOW = "\udc00";
+
+/** A request whose `field` carries a value the stores cannot hold. */
+interface BadText {
+  method: "post" | "put" | "patch" | "get";
+  path: string;
+  body?: unknown;
+  field: string;
+}
+
+/** Every string field of every body, with `bad` in it; emails keep the shape of an address. */
+function badTextRequests(bad: string, contactId: number): BadText[] {
+  const email = `s${bad}@x.org`;
+  const profileFields = ["email", "username", "firstName", "lastName", "name"] as const;
+  const profile = (field: string) => (field === "email" ? email : `a${bad}b`);
+  return [
+    ...profileFields.map((field) => ({
+      method: "post" as const,
+      path: "/v1/domains/1/users/71/logged-in",
+      body: { [field]: profile(field) },
+      field,
+    })),
+    {
+      method: "post",
+      path: "/v1/domains/1/users/72/registered",
+      body: { email: "r@x.org", firstName: `F${bad}` },
+      field: "firstName",
+    },
+    { method: "put", path: "/v1/domains/1/users/73", body: { name: `N${bad}` }, field: "name" },
+    {
+      method: "post",
+      path: "/v1/domains/1/users/74/interactions",
+      body: { kind: "other", user: { email: "i@x.org", lastName: `L${bad}` } },
+      field: "user.lastName",
+    },
+    {
+      method: "post",
+      path: "/v1/domains/1/interactions",
+      body: { kind: "contribution", email },
+      field: "email",
+    },
+    {
+      method: "post",
+      path: "/v1/domains/1/interactions",
+      body: { kind: "contribution", email: "d@x.org", firstName: `D${bad}` },
+      field: "firstName",
+    },
+    {
+      method: "put",
+      path: "/v1/domains/2",
+      body: { cms: "drupal", name: `S${bad}` },
+      field: "name",
+    },
+    ...(["firstName", "lastName", "displayName"] as const).map((field) => ({
+      method: "post" as const,
+      path: "/v1/contacts",
+      body: { [field]: `C${bad}` },
+      field,
+    })),
+    {
+      method: "post",
+      path: "/v1/contacts",
+      body: { emails: [{ email }] },
+      field: "emails.0.email",
+    },
+    {
+      method: "post",
+      path: "/v1/contacts",
+      body: { emails: [{ email: "l@x.org", locationType: `W${bad}` }] },
+      field: "emails.0.locationType",
+    },
+    ...(["firstName", "lastName"] as const).map((field) => ({
+      method: "patch" as const,
+      path: `/v1/contacts/${contactId}`,
+      body: { [field]: `P${bad}` },
+      field,
+    })),
+    {
+      method: "patch",
+      path: `/v1/contacts/${contactId}`,
+      body: { primaryEmail: email },
+      field: "primaryEmail",
+    },
+  ];
+}
+
+const KEY_OF_METHOD_AND_PATH = (request: BadText) =>
+  request.path.startsWith("/v1/contacts") || /^\/v1\/domains\/\d+$/.test(request.path)
+    ? "admin"
+    : request.method === "get"
+      ? "read"
+      : "events";
 
 /** Every route under /v1/domains/{domainId}, as it would be called with a valid request. */
 const DOMAIN_ROUTES: { method: "get" | "post" | "put" | "delete"; path: string; body?: object }[] =
@@ -217,6 +313,116 @@ for (const testStore of ALL_TEST_STORES) {
       expect(users.body.users.map((user: { userId: number }) => user.userId)).toEqual([
         7,
         MAX_USER_ID,
+      ]);
+    });
+    it.each([
+      ["U+0000", NUL, /U\+0000/],
+      ["a lone high surrogate", LONE_HIGH, /surrogate/],
+      ["a lone low surrogate", LONE_LOW, /surrogate/],
+    ])(
+      "refuses %s in every string field of a body with 400 naming the field",
+      async (_label, bad, message) => {
+        const created = await h.http
+          .post("/v1/contacts")
+          .set(h.auth("admin"))
+          .send({ firstName: "Target" });
+        expect(created.status).toBe(201);
+        for (const request of badTextRequests(bad, created.body.id)) {
+          const response = await h.http[request.method](request.path)
+            .set(h.auth(KEY_OF_METHOD_AND_PATH(request)))
+            .send(request.body as object);
+          const label = `${request.method} ${request.path} ${request.field}: ${response.text}`;
+          expect(response.status, label).toBe(400);
+          expect(response.body.error, label).toMatchObject({
+            kind: "ValidationFailed",
+            details: [{ path: request.field, message: expect.stringMatching(message) }],
+          });
+        }
+        const contact = await h.http.get(`/v1/contacts/${created.body.id}`).set(h.auth("read"));
+        expect(contact.body).toMatchObject({ firstName: "Target", emails: [] });
+      },
+    );
+
+    it("refuses U+0000 in query values and path names with 400 naming the parameter", async () => {
+      const cases: [string, string][] = [
+        ["/v1/contacts?email=a%00@x.org", "query.email"],
+        ["/v1/domains/1/links?email=a%00@x.org", "query.email"],
+        ["/v1/sync-jobs/job%00", "path.jobId"],
+      ];
+      for (const [path, field] of cases) {
+        const response = await h.http.get(path).set(h.auth("read"));
+        expect(response.status, `${path}: ${response.text}`).toBe(400);
+        expect(response.body.error).toMatchObject({
+          kind: "ValidationFailed",
+          details: [{ path: field, message: expect.stringMatching(/U\+0000/) }],
+        });
+      }
+    });
+
+    it("rejects the import lines the store cannot hold and keeps every other line", async () => {
+      await h.http.put("/v1/domains/4").set(h.auth("admin")).send({ cms: "drupal" });
+      const ndjson = [
+        '{"userId":1,"email":"a@x.org"}',
+        '{"userId":2,"firstName":"N\\u0000L"}',
+        '{"userId":3,"email":"s\\ud800@x.org"}',
+        '{"userId":4,"username":"dee"}',
+        `{"userId":${MAX_USER_ID}}`,
+        `{"userId":${BEYOND_USER_ID}}`,
+      ].join("\n");
+      const response = await h.http
+        .post("/v1/domains/4/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "application/x-ndjson")
+        .send(ndjson);
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({
+        imported: 3,
+        updated: 0,
+        rejected: [
+          { line: 2, error: expect.stringMatching(/^firstName must not contain U\+0000/) },
+          { line: 3, error: expect.stringMatching(/^email must not contain a lone surrogate/) },
+          { line: 6, error: `userId must be at most ${MAX_USER_ID}.` },
+        ],
+        rejectedCount: 3,
+      });
+      const users = await h.http.get("/v1/domains/4/users").set(h.auth("admin"));
+      expect(users.body.users.map((user: { userId: number }) => user.userId)).toEqual([
+        1,
+        4,
+        MAX_USER_ID,
+      ]);
+    });
+
+    it("rejects a CSV record with U+0000, keeping the others", async () => {
+      await h.http.put("/v1/domains/5").set(h.auth("admin")).send({ cms: "drupal" });
+      const csv = [
+        "userId,email,firstName",
+        "1,a@x.org,Ann",
+        "2,b@x.org,N\u0000L",
+        '3,"c\u0000\nc@x.org",',
+        '4,d@x.org,"Dee\nDee"',
+        "5,f@x.org,Fay",
+      ].join("\n");
+      const response = await h.http
+        .post("/v1/domains/5/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "text/csv")
+        .send(csv);
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({
+        imported: 3,
+        updated: 0,
+        rejected: [
+          { line: 3, error: expect.stringMatching(/^firstName must not contain U\+0000/) },
+          { line: 4, error: expect.stringMatching(/^email must not contain U\+0000/) },
+        ],
+        rejectedCount: 2,
+      });
+      const users = await h.http.get("/v1/domains/5/users").set(h.auth("admin"));
+      expect(users.body.users).toEqual([
+        { userId: 1, email: "a@x.org", firstName: "Ann", contactId: null },
+        { userId: 4, email: "d@x.org", firstName: "Dee\nDee", contactId: null },
+        { userId: 5, email: "f@x.org", firstName: "Fay", contactId: null },
       ]);
     });
   });

@@ -1,9 +1,11 @@
-import type { Result } from "neverthrow";
+import { err, type Result } from "neverthrow";
 import {
   Email,
   type IdKind,
   idProblem,
+  textProblem,
   type ValidationFailed,
+  type ValidationIssue,
   validationFailed,
 } from "../../domain/index.js";
 import type { StoreError } from "../ports/index.js";
@@ -30,8 +32,34 @@ export function checkIds(ids: IdFields): ValidationFailed | null {
   return details.length > 0 ? validationFailed("Invalid id.", details) : null;
 }
 
+/**
+ * Checks every string of a library caller's input, at any depth, against the text rule of
+ * `textProblem`, reporting each by its path (`profile.firstName`, `emails.0.email`). HTTP
+ * callers are checked earlier, by the same rule.
+ */
+export function checkTexts(input: unknown): ValidationFailed | null {
+  const details: ValidationIssue[] = [];
+  const seen = new Set<object>();
+  const visit = (value: unknown, path: string) => {
+    if (typeof value === "string") {
+      const problem = textProblem(value);
+      if (problem !== null) details.push({ path, message: problem });
+      return;
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+  };
+  visit(input, "");
+  if (details.length === 0) return null;
+  return validationFailed(`Invalid ${details.map((issue) => issue.path).join(", ")}.`, details);
+}
+
 /** Parses an email a caller gave in the field `path`. */
 export function parseEmailField(raw: string, path: string): Result<Email, ValidationFailed> {
+  const problem = typeof raw === "string" ? textProblem(raw) : null;
+  if (problem !== null)
+    return err(validationFailed(`Invalid ${path}.`, [{ path, message: problem }]));
   return Email.parse(raw).mapErr(() =>
     validationFailed(`Invalid ${path}.`, [{ path, message: "must be a valid email address" }]),
   );
