@@ -425,5 +425,40 @@ for (const testStore of ALL_TEST_STORES) {
         { userId: 5, email: "f@x.org", firstName: "Fay", contactId: null },
       ]);
     });
+
+    it("rejects a CSV record whose bytes are not UTF-8 with its line, keeping the others", async () => {
+      await h.http.put("/v1/domains/7").set(h.auth("admin")).send({ cms: "drupal" });
+      // Written byte for byte (latin1): "\xc3\xab" is the UTF-8 of "ë".
+      const csv = Buffer.from(
+        [
+          "userId,email,firstName",
+          "1,a@x.org,Zo\xc3\xab",
+          "2,b@x.org,\xc3\x28", // a lead byte without its continuation
+          '3,c@x.org,"two\nlines \xff"', // the record's second line is not UTF-8
+          "4,d@x.org,\xed\xa0\x80", // a surrogate, as CESU-8 writes it
+          "5,e@x.org,\xc0\xaf\r", // an overlong "/", then CRLF
+          "6,f@x.org,Fay",
+          "7,g@x.org,\xe2\x82", // a character cut off by the end of the input
+        ].join("\n"),
+        "latin1",
+      );
+      const response = await h.http
+        .post("/v1/domains/7/users/import")
+        .set(h.auth("admin"))
+        .set("Content-Type", "text/csv")
+        .send(csv);
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({
+        imported: 2,
+        updated: 0,
+        rejected: [3, 4, 6, 7, 9].map((line) => ({ line, error: "the line is not valid UTF-8" })),
+        rejectedCount: 5,
+      });
+      const users = await h.http.get("/v1/domains/7/users").set(h.auth("admin"));
+      expect(users.body.users).toEqual([
+        { userId: 1, email: "a@x.org", firstName: "Zoë", contactId: null },
+        { userId: 6, email: "f@x.org", firstName: "Fay", contactId: null },
+      ]);
+    });
   });
 }

@@ -323,6 +323,43 @@ describe("csvRows", () => {
     expect(await collect(csvRows(["userId,email\n"]))).toEqual([]);
   });
 
+  it("rejects a record with a line that is not UTF-8, whatever the chunks' sizes", async () => {
+    const bytes = Buffer.from(
+      [
+        "userId,name",
+        "1,Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80", // "Zoë € 😀": valid
+        "2,\xc3\x28",
+        '3,"first\nsecond \xe9"',
+        "4,\xed\xa0\x80",
+        "5,\xf4\x90\x80\x80", // above U+10FFFF
+        "6,ok",
+        "7,\xe2\x82",
+      ].join("\n"),
+      "latin1",
+    );
+    const expected = [
+      user(2, { userId: 1, name: "Zoë € 😀" }),
+      rejected(3, "the line is not valid UTF-8"),
+      rejected(4, "the line is not valid UTF-8"),
+      rejected(6, "the line is not valid UTF-8"),
+      rejected(7, "the line is not valid UTF-8"),
+      user(8, { userId: 6, name: "ok" }),
+      rejected(9, "the line is not valid UTF-8"),
+    ];
+    for (const size of [1, 2, 3, 5, 7, bytes.length]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+      expect(await collect(csvRows(chunks)), `chunks of ${size}`).toEqual(expected);
+    }
+  });
+
+  it("refuses the whole input when its header is not UTF-8 (a UTF-16 export, say)", async () => {
+    const utf16 = Buffer.from("\ufeffuserId,email\n1,a@x.org\n", "utf16le");
+    await expect(collect(csvRows([utf16]))).rejects.toThrow("The CSV header is not valid UTF-8.");
+    const latin1 = Buffer.from("userId,n\xe4me\n", "latin1");
+    await expect(collect(csvRows([latin1]))).rejects.toBeInstanceOf(ImportInputError);
+  });
+
   it("gives the same rows whatever the chunks' sizes", async () => {
     const text =
       'userId,name,email\r\n1,"Zoë, €","a@x.org"\r\n\r\n2,"multi\r\nline",\r\n3\r\n4,d,d@x.org\r\n';
