@@ -7,6 +7,7 @@ import { TOKENS } from "../../infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../infrastructure/container/use-cases.js";
 import type { ApiKey } from "./api-keys.js";
 import { createHttpApp } from "./app.js";
+import { answerParserErrors } from "./parser-errors.js";
 import { API_ROUTES } from "./routes/index.js";
 
 export interface ServerOptions {
@@ -50,6 +51,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const listening = app.listen(options.port, options.host, (error?: Error) =>
       error ? reject(error) : resolve(listening),
     );
+    answerParserErrors(listening, options.logger);
     listening.once("error", reject);
   });
   server.keepAliveTimeout = 5_000;
