@@ -33,9 +33,6 @@ export function idProblem(kind: IdKind, value: unknown): string | null {
   return null;
 }
 
-export const isIdOf = (kind: IdKind, value: unknown): value is number =>
-  idProblem(kind, value) === null;
-
 /** Decimal digits without a leading zero: what a path, a query or a command line may give. */
 export const DECIMAL_ID = /^[1-9]\d*$/;
 
