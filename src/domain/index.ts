@@ -13,3 +13,4 @@ export * from "./link.js";
 export * from "./outcome.js";
 export * from "./person-name.js";
 export * from "./sync-report.js";
+export * from "./text.js";

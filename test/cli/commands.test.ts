@@ -189,6 +189,52 @@ describe.concurrent("civilink commands", () => {
   );
 
   it(
+    "refuses ids above the range of their kind before it opens the store",
+    async () => {
+      const env = { CIVILINK_DATA_DIR: dataDir("ids-refused") };
+      const domainTooLarge = [
+        ["domains", "set", "2147483648", "--cms", "joomla"],
+        ["sync", "--domain", "2147483648"],
+        ["import-users", usersCsv, "--domain", "2147483648"],
+        ["link", "1", "--email", "a@example.org", "--domain", "2147483648"],
+      ];
+      const refused = await Promise.all([
+        ...domainTooLarge.map((args) => runCli(args, env)),
+        runCli(["link", "9007199254740992", "--email", "a@example.org"], env),
+      ]);
+      for (const [index, run] of refused.entries()) {
+        expect(run, `run ${index}`).toMatchObject({ code: 2, stdout: "" });
+        const [message, hint] = run.stderr.trimEnd().split("\n");
+        const max = index < domainTooLarge.length ? "2147483647" : "9007199254740991";
+        expect(message).toMatch(new RegExp(`^error: .*must be at most ${max}$`));
+        expect(hint).toBe("(run civilink --help for usage)");
+      }
+    },
+    TIMEOUT,
+  );
+
+  it.each([
+    ["memory", () => memory],
+    ["embedded", () => ({ CIVILINK_DATA_DIR: dataDir("ids-largest") })],
+  ])(
+    "takes the largest domain and user ids on the %s store",
+    async (_store, envOf) => {
+      const env = envOf();
+      const domain = await runCli(["domains", "set", "2147483647", "--cms", "joomla"], env);
+      const link = await runCli(["link", "9007199254740991", "--email", "max@example.org"], env);
+      expect(domain).toMatchObject({
+        code: 0,
+        stdout: "Domain 2147483647 (Domain 2147483647): joomla, email sync on\n",
+      });
+      expect(link.code, link.stderr).toBe(0);
+      expect(link.stdout).toMatch(
+        /^created-contact: user 9007199254740991 of domain 1, contact \d+\n$/,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
     "exits 3 with one line when the store is unavailable, 0 for --help",
     async () => {
       const [sync, help] = await Promise.all([

@@ -117,6 +117,40 @@ describe("404 NotFound", () => {
     expect(response.body.error.kind).toBe("NotFound");
   });
 
+  it.each([
+    ["get", "/V1/DOMAINS"],
+    ["get", "/v1/Domains/1"],
+    ["get", "/v1/domains/"],
+    ["get", "/v1/domains/1/"],
+    ["post", "/v1/domains/1/users/5/Logged-In"],
+    ["post", "/v1/domains/1/users/5/logged-in/"],
+    ["get", "/v1/contacts/1/"],
+    ["get", "/HEALTH"],
+    ["get", "/health/"],
+    ["get", "/OpenAPI.json"],
+    ["get", "/DOCS"],
+  ] as const)(
+    "%s %s: routes are case-sensitive and strict about a trailing slash",
+    async (method, path) => {
+      const h = makeHarness();
+      const response = await h.http[method](path).set(h.auth("admin")).send({ email: "a@x.org" });
+      expect(response.status).toBe(404);
+      expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(response.body).toEqual({
+        error: { kind: "NotFound", message: `There is no route ${method.toUpperCase()} ${path}.` },
+      });
+    },
+  );
+
+  it("still serves the docs page at /docs and /docs/", async () => {
+    const h = makeHarness();
+    for (const path of ["/docs", "/docs/"]) {
+      const response = await h.http.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    }
+  });
+
   it("answers an unknown route without asking for a key", async () => {
     const h = makeHarness();
     const response = await h.http.get("/v1/nothing");

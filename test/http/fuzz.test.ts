@@ -12,10 +12,15 @@ import type { StoreRuntime } from "../../src/infrastructure/persistence/store-ru
 import { type ApiKey, apiKey, type Scope } from "../../src/interfaces/http/api-keys.js";
 import { createHttpApp } from "../../src/interfaces/http/app.js";
 import { API_ROUTES } from "../../src/interfaces/http/routes/index.js";
+import { migratedPglite } from "../support/test-stores.js";
 
 /**
  * Random and malformed requests against the whole app (API.md): whatever arrives, the answer
- * is a 2xx or a documented 4xx, never a 5xx, and every error has the documented shape.
+ * is a 2xx or a documented 4xx, never a 5xx, and every error has the documented shape. The app
+ * runs on the in-memory store and on PGlite, which refuses what PostgreSQL refuses (U+0000 in
+ * text, integers beyond a column's range). Some requests carry one planted defect or an id at
+ * the edge of its range, and must get the one answer docs/decisions.md gives for it; listings
+ * are paged with the cursors the service gave, past the largest user id.
  */
 
 const SECRETS = {
@@ -63,6 +68,19 @@ interface FuzzRequest {
   body?: Buffer;
   /** Sent with Transfer-Encoding: chunked in a few pieces rather than with a Content-Length. */
   chunked?: boolean;
+  /** What a request with one planted defect (or one edge value) must be answered. */
+  expected?: Expectation;
+}
+
+/** Beyond the error contract: the answer a planted defect or an edge value must get. */
+interface Expectation {
+  status?: number;
+  /** ValidationFailed must name this field. */
+  detailPath?: string;
+  /** Whatever the answer, it must not call this field invalid. */
+  notDetailPath?: string;
+  /** An import's answer must reject this line. */
+  rejectedLine?: number;
 }
 
 interface Template {
@@ -80,8 +98,50 @@ interface Template {
 
 const smallId = fc.integer({ min: 1, max: 40 }).map(String);
 
+const MAX_DOMAIN_ID = 2_147_483_647;
+const MAX_USER_ID = Number.MAX_SAFE_INTEGER;
+type IdKind = "domain" | "user" | "contact";
+const MAX_OF_KIND: Record<IdKind, bigint> = {
+  domain: BigInt(MAX_DOMAIN_ID),
+  user: BigInt(MAX_USER_ID),
+  contact: BigInt(MAX_USER_ID),
+};
+
+/** Ids at and around the edges of every kind's range (docs/decisions.md, "Ids"). */
+const boundaryId = fc.constantFrom(
+  "0",
+  "1",
+  "2",
+  String(MAX_DOMAIN_ID - 1),
+  String(MAX_DOMAIN_ID),
+  String(MAX_DOMAIN_ID + 1),
+  "4294967296",
+  String(MAX_USER_ID - 1),
+  String(MAX_USER_ID),
+  "9007199254740992",
+  "9007199254740993",
+  "10000000000000000",
+  "1".repeat(17),
+  "9".repeat(40),
+);
+
+/** Whether a path or query id is one of `kind` (decimal, no leading zero, in range). */
+const inRange = (kind: IdKind, text: string) =>
+  /^[1-9]\d*$/.test(text) && BigInt(text) <= MAX_OF_KIND[kind];
+
+/** Characters no store can hold as text: U+0000 and lone surrogates of both halves. */
+const UNSTORABLE = ["\u0000", "\ud800", "\udbff", "\udc00", "\udfff"] as const;
+const plainText = fc.stringMatching(/^[a-z0-9 ]{0,6}$/);
+const unstorableText = (characters: readonly string[] = UNSTORABLE) =>
+  fc
+    .tuple(plainText, fc.constantFrom(...characters), plainText)
+    .map(([before, bad, after]) => before + bad + after);
+const unstorableEmail = unstorableText().map((local) => `${local}@example.org`);
+/** What a URL can carry: a lone surrogate has no percent-encoding, U+0000 has. */
+const nulText = unstorableText(["\u0000"]);
+
 /** Path ids: mostly plausible, often not a positive integer at all. */
-const anyId = fc.oneof(
+const anyId: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: smallId },
   fc.constantFrom(
     "0",
@@ -121,6 +181,7 @@ const anyId = fc.oneof(
   ),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.string({ unit: "grapheme", maxLength: 12 }).map(encodeURIComponent),
+  { weight: 2, arbitrary: boundaryId },
 );
 
 const userIdFor = fc.integer({ min: 1, max: 60 });
@@ -130,10 +191,12 @@ const emailArb = fc.oneof(
   fc.emailAddress(),
   fc.string({ maxLength: 30 }),
   fc.constantFrom("", "@", "a@", "@b", "a@b", "a@@b.org", "ü@exämple.org", " x@y.org"),
+  unstorableEmail,
 );
 const nameArb = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.string({ unit: "grapheme", maxLength: 20 }),
+  unstorableText(),
 );
 const profileArb = fc.record(
   { email: emailArb, username: nameArb, firstName: nameArb, lastName: nameArb, name: nameArb },
@@ -152,6 +215,8 @@ const queryValue = fc.oneof(
   smallId,
   fc.constantFrom("", "0", "-1", "1001", "1000", "abc", "true", "false", "%", "%zz", "null"),
   fc.string({ maxLength: 20 }).map(encodeURIComponent),
+  boundaryId,
+  nulText.map(encodeURIComponent),
 );
 const queryOf = (...names: string[]) =>
   fc
@@ -164,6 +229,9 @@ const ndjsonArb = fc
   .array(
     fc.oneof(
       fc.record({ userId: userIdFor, email: emailArb }).map((line) => JSON.stringify(line)),
+      fc
+        .record({ userId: fc.oneof(userIdFor, boundaryId.map(Number)), name: nameArb })
+        .map((line) => JSON.stringify(line)),
       fc.jsonValue().map((value) => JSON.stringify(value)),
       fc.string({ maxLength: 40 }),
     ),
@@ -174,6 +242,7 @@ const csvArb = fc
   .array(
     fc.oneof(
       fc.tuple(userIdFor, emailArb).map(([id, email]) => `${id},${email},,,,`),
+      fc.tuple(boundaryId, nulText).map(([id, name]) => `${id},,,${name},,`),
       fc.string({ maxLength: 40 }),
     ),
     { maxLength: 20 },
@@ -373,6 +442,346 @@ const wellFormedRequest: fc.Arbitrary<FuzzRequest> = fc
         };
       }),
   );
+
+// ---------------------------------------------------------------------------------------------
+// Planted defects and edge values, each with the answer it must get
+
+const PROFILE_TEXT_FIELDS = ["email", "username", "firstName", "lastName", "name"];
+
+/** Every body with string fields: a valid body, and the paths of those fields in it; `{id}` is
+ * filled with 2 to 5 (never domain 1, whose CMS the final login relies on). */
+const TEXT_BODIES: {
+  method: Method;
+  path: string;
+  scope: Scope;
+  body: Record<string, unknown>;
+  fields: string[];
+}[] = [
+  ...["registered", "logged-in"].map((event) => ({
+    method: "post" as const,
+    path: `/v1/domains/1/users/{id}/${event}`,
+    scope: "events" as const,
+    body: { email: "planted@example.org" },
+    fields: PROFILE_TEXT_FIELDS,
+  })),
+  {
+    method: "put",
+    path: "/v1/domains/1/users/{id}",
+    scope: "events",
+    body: { email: "planted@example.org" },
+    fields: PROFILE_TEXT_FIELDS,
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/users/{id}/interactions",
+    scope: "events",
+    body: { kind: "other", user: { email: "planted@example.org" } },
+    fields: PROFILE_TEXT_FIELDS.map((field) => `user.${field}`),
+  },
+  {
+    method: "post",
+    path: "/v1/domains/1/interactions",
+    scope: "events",
+    body: { kind: "event", email: "visitor@example.org" },
+    fields: ["email", "firstName", "lastName"],
+  },
+  {
+    method: "put",
+    path: "/v1/domains/{id}",
+    scope: "admin",
+    body: { cms: "drupal" },
+    fields: ["name"],
+  },
+  {
+    method: "post",
+    path: "/v1/contacts",
+    scope: "admin",
+    body: { emails: [{ email: "contact@example.org" }] },
+    fields: ["firstName", "lastName", "displayName", "emails.0.email", "emails.0.locationType"],
+  },
+  {
+    method: "patch",
+    path: "/v1/contacts/{id}",
+    scope: "admin",
+    body: {},
+    fields: ["firstName", "lastName", "primaryEmail"],
+  },
+];
+
+/** A copy of `body` with `value` at the dotted `path` (array indexes included). */
+function withValue(body: Record<string, unknown>, path: string, value: unknown) {
+  const copy = structuredClone(body);
+  const keys = path.split(".");
+  let target = copy as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  target[keys.at(-1) as string] = value;
+  return copy;
+}
+
+const jsonRequest = (
+  method: Method,
+  path: string,
+  scope: Scope,
+  body: unknown,
+  expected: Expectation,
+): FuzzRequest => ({
+  method,
+  path,
+  headers: { ...authFor(scope), "Content-Type": "application/json" },
+  body: jsonBuffer(body),
+  expected,
+});
+
+/** One string field of a valid body holds U+0000 or a lone surrogate: 400 naming the field. */
+const unstorableBodyField: fc.Arbitrary<FuzzRequest> = fc
+  .constantFrom(...TEXT_BODIES)
+  .chain((template) =>
+    fc.record({
+      template: fc.constant(template),
+      field: fc.constantFrom(...template.fields),
+      id: fc.integer({ min: 2, max: 5 }).map(String),
+      text: unstorableText(),
+      email: unstorableEmail,
+    }),
+  )
+  .map(({ template, field, id, text, email }) =>
+    jsonRequest(
+      template.method,
+      template.path.replace("{id}", id),
+      template.scope,
+      withValue(template.body, field, /email/i.test(field) ? email : text),
+      { status: 400, detailPath: field },
+    ),
+  );
+
+/** A query value or a path name with U+0000: 400 naming the parameter. */
+const unstorableUrlPart: fc.Arbitrary<FuzzRequest> = fc
+  .tuple(
+    fc.constantFrom(
+      { path: "/v1/contacts?email=", field: "query.email" },
+      { path: "/v1/domains/1/links?email=", field: "query.email" },
+      { path: "/v1/sync-jobs/", field: "path.jobId" },
+    ),
+    nulText,
+  )
+  .map(([{ path, field }, text]) => ({
+    method: "get",
+    path: `${path}${encodeURIComponent(text)}`,
+    headers: authFor("read"),
+    expected: { status: 400, detailPath: field },
+  }));
+
+/** An import with one line the stores cannot hold among good ones: that line is rejected. */
+const unstorableImportLine: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    good: fc.array(userIdFor, { minLength: 0, maxLength: 8 }),
+    at: fc.nat(),
+    format: fc.constantFrom("ndjson", "csv"),
+    field: fc.constantFrom(...PROFILE_TEXT_FIELDS),
+    text: unstorableText(),
+    nul: nulText,
+    notUtf8: fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82]),
+    csvDefect: fc.constantFrom("nul", "bytes"),
+  })
+  .map(({ good, at, format, field, text, nul, notUtf8, csvDefect }) => {
+    const index = at % (good.length + 1);
+    if (format === "ndjson") {
+      const lines = good.map((userId) =>
+        JSON.stringify({ userId, email: `u${userId}@example.org` }),
+      );
+      lines.splice(index, 0, JSON.stringify({ userId: 61, [field]: text }));
+      return {
+        method: "post",
+        path: "/v1/domains/1/users/import",
+        headers: { ...authFor("admin"), "Content-Type": "application/x-ndjson" },
+        body: Buffer.from(lines.join("\n"), "utf8"),
+        expected: { status: 200, rejectedLine: index + 1 },
+      };
+    }
+    const lines = good.map((userId) => Buffer.from(`${userId},u${userId}@example.org`));
+    const bad =
+      csvDefect === "nul"
+        ? Buffer.from(`61,${nul}`)
+        : Buffer.concat([Buffer.from("61,x"), Buffer.from(notUtf8), Buffer.from("@example.org")]);
+    lines.splice(index, 0, bad);
+    return {
+      method: "post",
+      path: "/v1/domains/1/users/import",
+      headers: { ...authFor("admin"), "Content-Type": "text/csv" },
+      body: Buffer.concat([
+        Buffer.from("userId,email"),
+        ...lines.map((line) => Buffer.concat([Buffer.from("\n"), line])),
+      ]),
+      expected: { status: 200, rejectedLine: index + 2 },
+    };
+  });
+
+/** Routes with path ids, the kind of each, and a key that may call them. */
+const ID_ROUTES: {
+  method: Method;
+  path: string;
+  scope: Scope;
+  ids: [string, IdKind][];
+  body?: unknown;
+}[] = [
+  { method: "get", path: "/v1/domains/{domainId}", scope: "read", ids: [["domainId", "domain"]] },
+  {
+    method: "put",
+    path: "/v1/domains/{domainId}",
+    scope: "admin",
+    ids: [["domainId", "domain"]],
+    body: { cms: "drupal" },
+  },
+  {
+    method: "post",
+    path: "/v1/domains/{domainId}/users/{userId}/logged-in",
+    scope: "events",
+    ids: [
+      ["domainId", "domain"],
+      ["userId", "user"],
+    ],
+    body: { email: "edge@example.org" },
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/users/{userId}/link",
+    scope: "read",
+    ids: [
+      ["domainId", "domain"],
+      ["userId", "user"],
+    ],
+  },
+  {
+    method: "delete",
+    path: "/v1/domains/{domainId}/users/{userId}",
+    scope: "events",
+    ids: [
+      ["domainId", "domain"],
+      ["userId", "user"],
+    ],
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/users",
+    scope: "admin",
+    ids: [["domainId", "domain"]],
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/audit",
+    scope: "read",
+    ids: [["domainId", "domain"]],
+  },
+  {
+    method: "get",
+    path: "/v1/contacts/{contactId}",
+    scope: "read",
+    ids: [["contactId", "contact"]],
+  },
+  {
+    method: "delete",
+    path: "/v1/contacts/{contactId}",
+    scope: "admin",
+    ids: [["contactId", "contact"]],
+  },
+];
+
+/** Each path id at or around an edge of its kind's range: 400 outside it, never 400 inside. */
+const edgePathIds: fc.Arbitrary<FuzzRequest> = fc
+  .constantFrom(...ID_ROUTES)
+  .chain((route) =>
+    fc.record({
+      route: fc.constant(route),
+      values: fc.tuple(...route.ids.map(() => fc.oneof(boundaryId, fc.constant("1")))),
+      edge: fc.nat(route.ids.length - 1),
+    }),
+  )
+  .map(({ route, values, edge }) => {
+    let path = route.path;
+    route.ids.forEach(([name], index) => {
+      path = path.replace(`{${name}}`, index === edge ? (values[index] as string) : "1");
+    });
+    const [name, kind] = route.ids[edge] as [string, IdKind];
+    const value = values[edge] as string;
+    const expected: Expectation = inRange(kind, value)
+      ? { notDetailPath: `path.${name}` }
+      : { status: 400, detailPath: `path.${name}` };
+    return {
+      method: route.method,
+      path,
+      headers: {
+        ...authFor(route.scope),
+        ...(route.body ? { "Content-Type": "application/json" } : {}),
+      },
+      ...(route.body ? { body: jsonBuffer(route.body) } : {}),
+      expected,
+    };
+  });
+
+/** Each query id or cursor at or around an edge of its range. */
+const edgeQueryIds: fc.Arbitrary<FuzzRequest> = fc
+  .tuple(
+    fc.constantFrom(
+      {
+        path: "/v1/domains/1/audit",
+        name: "userId",
+        kind: "user" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/audit",
+        name: "contactId",
+        kind: "contact" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/links",
+        name: "contactId",
+        kind: "contact" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/links",
+        name: "cursor",
+        kind: "user" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/users",
+        name: "cursor",
+        kind: "user" as const,
+        scope: "admin" as const,
+      },
+      {
+        path: "/v1/domains/1/audit",
+        name: "cursor",
+        kind: "user" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/outbox",
+        name: "after",
+        kind: "user" as const,
+        scope: "read" as const,
+      },
+    ),
+    boundaryId,
+  )
+  .map(([{ path, name, kind, scope }, value]) => ({
+    method: "get",
+    path: `${path}?${name}=${value}`,
+    headers: authFor(scope),
+    expected: inRange(kind, value) ? { status: 200 } : { status: 400, detailPath: `query.${name}` },
+  }));
+
+/** A request that must get one particular answer. */
+const plantedRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
+  { weight: 3, arbitrary: unstorableBodyField },
+  { weight: 1, arbitrary: unstorableUrlPart },
+  { weight: 2, arbitrary: unstorableImportLine },
+  { weight: 2, arbitrary: edgePathIds },
+  { weight: 1, arbitrary: edgeQueryIds },
+);
 
 /** A path segment as a hostile client may write it (raw latin-1 is all Node lets through). */
 const segmentArb = fc.oneof(
@@ -708,6 +1117,7 @@ const fuzzRequest = fc
     { weight: 1, arbitrary: oversizedRequest },
     { weight: 4, arbitrary: mutatedRequest },
     { weight: 2, arbitrary: malformedRequest },
+    { weight: 3, arbitrary: plantedRequest },
   )
   .filter((fuzz) => !replacesDomainOne(fuzz));
 
@@ -774,32 +1184,36 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
 
-/** Each template as Express matches it: raw path, any case, an optional trailing slash. */
+/**
+ * Each template as Express matches it: the raw path exactly, case and trailing slash included
+ * (the docs page alone answers at `/docs/` too).
+ */
 const MATCHERS = TEMPLATES.map((template) => ({
   template,
   pattern: new RegExp(
     `^${template.path
       .split(/\{\w+\}/)
       .map(escapeRegExp)
-      .join("[^/]+")}/?$`,
-    "i",
+      .join("[^/]+")}${template.path === "/docs" ? "/?" : ""}$`,
   ),
 }));
 
+/** The files the docs page loads, served under /docs/. */
+const DOCS_ASSET = /^\/docs\/[\w.-]+\.(css|js|png)$/;
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The route of API.md the request's method and path select, if any. */
+function routeOf(fuzz: FuzzRequest): Template | undefined {
+  const path = fuzz.path.split("?")[0] as string;
+  const method = fuzz.method === "head" ? "get" : fuzz.method;
+  return MATCHERS.find(({ template, pattern }) => template.method === method && pattern.test(path))
+    ?.template;
+}
 
 /** Whether the request carried a key that may call the route its method and path select. */
 function authorised(fuzz: FuzzRequest): boolean {
-  const path = fuzz.path.split("?")[0] as string;
-  const method = fuzz.method === "head" ? "get" : fuzz.method;
-  const matched = MATCHERS.find(
-    ({ template, pattern }) => template.method === method && pattern.test(path),
-  );
-  const scope = matched
-    ? matched.template.scope
-    : path.toLowerCase().startsWith("/v1")
-      ? "admin"
-      : null;
+  const scope = routeOf(fuzz)?.scope ?? null;
   if (scope === null) return true;
   const secret = BEARER.exec(fuzz.headers.Authorization ?? "")?.[1];
   const key = secret === undefined ? undefined : KEY_OF_SECRET.get(secret);
@@ -810,6 +1224,9 @@ function authorised(fuzz: FuzzRequest): boolean {
 function problemWith(fuzz: FuzzRequest, answer: Answer): string | null {
   const { status } = answer;
   if (status >= 200 && status < 300) {
+    const path = fuzz.path.split("?")[0] as string;
+    const isAsset = ["get", "head"].includes(fuzz.method) && DOCS_ASSET.test(path);
+    if (!routeOf(fuzz) && !isAsset) return `${status} for a path that is not a route of API.md`;
     return authorised(fuzz) ? null : `${status} without a key of the route's scope`;
   }
   const kinds = KINDS_OF_STATUS[status];
@@ -850,11 +1267,43 @@ function problemWith(fuzz: FuzzRequest, answer: Answer): string | null {
   return null;
 }
 
+/** What is wrong with the answer to a planted defect or an edge value, or null. */
+function unmetExpectation(fuzz: FuzzRequest, answer: Answer): string | null {
+  const expected = fuzz.expected;
+  if (!expected) return null;
+  if (expected.status !== undefined && answer.status !== expected.status)
+    return `expected status ${expected.status}`;
+  // A 204, a HEAD answer or an asset has no JSON body: nothing in it can be wrong then.
+  let body: unknown = {};
+  try {
+    body = JSON.parse(answer.body.toString("utf8"));
+  } catch {
+    if (expected.detailPath !== undefined || expected.rejectedLine !== undefined)
+      return "expected a JSON body";
+  }
+  const record = isRecord(body) ? body : {};
+  const error = isRecord(record.error) ? record.error : {};
+  const paths = (Array.isArray(error.details) ? error.details : []).map((detail) =>
+    isRecord(detail) ? detail.path : undefined,
+  );
+  if (expected.detailPath !== undefined && !paths.includes(expected.detailPath))
+    return `expected ValidationFailed naming ${expected.detailPath}`;
+  if (expected.notDetailPath !== undefined && paths.includes(expected.notDetailPath))
+    return `${expected.notDetailPath} is within its range but was refused`;
+  if (expected.rejectedLine !== undefined) {
+    const rejected = Array.isArray(record.rejected) ? record.rejected : [];
+    const lines = rejected.map((rejection) => (isRecord(rejection) ? rejection.line : undefined));
+    if (!lines.includes(expected.rejectedLine))
+      return `expected line ${expected.rejectedLine} to be rejected`;
+  }
+  return null;
+}
+
 async function checkAll(batch: readonly FuzzRequest[]) {
   const answers = await Promise.all(batch.map(send));
   const problems = batch.flatMap((fuzz, index) => {
     const answer = answers[index] as Answer;
-    const problem = problemWith(fuzz, answer);
+    const problem = problemWith(fuzz, answer) ?? unmetExpectation(fuzz, answer);
     return problem
       ? [
           `${answer.status}: ${problem}\n    for ${describeRequest(fuzz)}\n    answer: ${answer.body.subarray(0, 300).toString("utf8")}`,
@@ -1014,67 +1463,169 @@ const CORPUS: FuzzRequest[] = [
   ),
 ];
 
-beforeAll(async () => {
-  const container = buildContainer({ store: "memory" });
-  store = container.get(TOKENS.Store);
-  const logger = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
-  const app = createHttpApp({
-    routes: API_ROUTES,
-    useCases: resolveUseCases(container),
-    store,
-    apiKeys: KEYS,
-    logger,
-    rateLimitPerMinute: 1_000_000,
-    authFailuresPerMinute: 1_000_000,
-  });
-  server = app.listen(0, "127.0.0.1");
-  await once(server, "listening");
-});
+/** The stores the app is fuzzed on: the in-memory one, and PGlite, which refuses what PostgreSQL does. */
+const TARGETS = [
+  { name: "memory", numRuns: 60, open: async () => buildContainer({ store: "memory" }) },
+  {
+    name: "pglite",
+    numRuns: 40,
+    open: async () => buildContainer({ store: "pglite", pglite: await migratedPglite() }),
+  },
+] as const;
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  await store?.close();
-});
+interface ListedPage {
+  nextCursor: string | null;
+  [items: string]: unknown;
+}
 
-describe("HTTP fuzzing (API.md error contract)", () => {
-  it("answers every random or malformed request with a 2xx or a documented 4xx", async () => {
-    await checkAll(CORPUS);
-    await fc.assert(
-      fc.asyncProperty(fc.array(fuzzRequest, { minLength: 24, maxLength: 24 }), checkAll),
-      { numRuns: 60 },
-    );
-    expect(sent).toBeGreaterThanOrEqual(1_000);
+/** Follows a listing's cursors from its first page to its last, checking every page. */
+async function walk(path: string, items: string, key: Scope, limit: number, after = "cursor") {
+  const all: Record<string, unknown>[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 200; pages++) {
+    const query: string =
+      cursor === null ? `?limit=${limit}` : `?limit=${limit}&${after}=${cursor}`;
+    const response = await request(server).get(`${path}${query}`).set(authFor(key));
+    expect(response.status, `${path}${query}: ${response.text}`).toBe(200);
+    const page = response.body as ListedPage;
+    const listed = page[items] as Record<string, unknown>[];
+    expect(listed.length).toBeLessThanOrEqual(limit);
+    all.push(...listed);
+    cursor = page.nextCursor;
+    if (cursor === null) return all;
+  }
+  throw new Error(`${path} did not end after 200 pages`);
+}
 
-    const errors = logLines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
-    expect(errors, errors.join("\n")).toEqual([]);
-    const leaked = Object.values(SECRETS).filter((secret) =>
-      logLines.some((line) => line.includes(secret)),
-    );
-    expect(leaked).toEqual([]);
-  }, 60_000);
+/** Users up to the largest id there is, always with it and the one just below it. */
+const pagedUserIds = fc
+  .uniqueArray(
+    fc.oneof(
+      fc.integer({ min: 1, max: 1_000_000 }),
+      fc.constantFrom(MAX_DOMAIN_ID, MAX_DOMAIN_ID + 1, 2 ** 32, MAX_USER_ID - 2),
+    ),
+    { maxLength: 10 },
+  )
+  .map((ids) => [...new Set([...ids, MAX_USER_ID - 1, MAX_USER_ID])].sort((a, b) => a - b));
 
-  it("still serves health and a normal login afterwards", async () => {
-    const health = await request(server).get("/health");
-    expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: "ok" });
-    const login = () =>
-      request(server)
-        .post("/v1/domains/1/users/424242424242/logged-in")
-        .set("Authorization", `Bearer ${SECRETS.final}`)
-        .send({ email: "after.fuzz@example.org", firstName: "After", lastName: "Fuzz" });
-    const first = await login();
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(["created-contact", "linked-existing"]).toContain(first.body.outcome);
-    const second = await login();
-    expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({
-      outcome: "already-linked",
-      contactId: first.body.contactId,
-      link: { domainId: 1, userId: 424242424242, contactId: first.body.contactId },
+let pagedDomain = 100;
+
+for (const target of TARGETS) {
+  describe(`HTTP fuzzing on the ${target.name} store (API.md error contract)`, () => {
+    beforeAll(async () => {
+      logLines.length = 0;
+      sent = 0;
+      const container = await target.open();
+      store = container.get(TOKENS.Store);
+      const logger = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
+      const app = createHttpApp({
+        routes: API_ROUTES,
+        useCases: resolveUseCases(container),
+        store,
+        apiKeys: KEYS,
+        logger,
+        rateLimitPerMinute: 1_000_000,
+        authFailuresPerMinute: 1_000_000,
+      });
+      server = app.listen(0, "127.0.0.1");
+      await once(server, "listening");
+    });
+
+    afterAll(async () => {
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+      await store?.close();
+    });
+
+    it("answers every random or malformed request with a 2xx or a documented 4xx", async () => {
+      await checkAll(CORPUS);
+      await fc.assert(
+        fc.asyncProperty(fc.array(fuzzRequest, { minLength: 24, maxLength: 24 }), checkAll),
+        { numRuns: target.numRuns },
+      );
+      expect(sent).toBeGreaterThanOrEqual(target.numRuns * 24);
+
+      const errors = logLines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+      expect(errors, errors.join("\n")).toEqual([]);
+      const leaked = Object.values(SECRETS).filter((secret) =>
+        logLines.some((line) => line.includes(secret)),
+      );
+      expect(leaked).toEqual([]);
+    }, 60_000);
+
+    it("pages through users, links, audit and outbox with the cursors it gave, past the largest user id", async () => {
+      await fc.assert(
+        fc.asyncProperty(pagedUserIds, fc.integer({ min: 1, max: 4 }), async (userIds, limit) => {
+          const domain = `/v1/domains/${pagedDomain++}`;
+          const put = await request(server)
+            .put(domain)
+            .set(authFor("admin"))
+            .send({ cms: "drupal" });
+          expect(put.status).toBe(200);
+          const lines = userIds.map((userId) =>
+            JSON.stringify({ userId, email: `p${userId}@example.org` }),
+          );
+          const imported = await request(server)
+            .post(`${domain}/users/import`)
+            .set(authFor("admin"))
+            .set("Content-Type", "application/x-ndjson")
+            .send(lines.join("\n"));
+          expect(imported.body).toMatchObject({ imported: userIds.length, rejectedCount: 0 });
+          const linked = userIds.filter((_, index) => index % 2 === 1);
+          for (const userId of linked) {
+            const login = await request(server)
+              .post(`${domain}/users/${userId}/logged-in`)
+              .set(authFor("events"))
+              .send({});
+            expect(login.status, login.text).toBe(200);
+          }
+          const users = await walk(`${domain}/users`, "users", "admin", limit);
+          expect(users.map((user) => user.userId)).toEqual(userIds);
+          const links = await walk(`${domain}/links`, "links", "read", limit);
+          expect(links.map((link) => link.userId)).toEqual(linked);
+          const audit = await walk(`${domain}/audit`, "entries", "read", limit);
+          expect(audit.map((entry) => entry.userId)).toEqual(linked);
+          const outbox = await walk(`${domain}/outbox`, "events", "read", limit, "after");
+          expect(outbox).toEqual([]);
+          const last = await request(server)
+            .get(`${domain}/users?cursor=${MAX_USER_ID}`)
+            .set(authFor("admin"));
+          expect(last.body).toEqual({ users: [], nextCursor: null });
+          const removed = await request(server)
+            .delete(`${domain}/users/${MAX_USER_ID}`)
+            .set(authFor("events"));
+          expect(removed.status).toBe(200);
+        }),
+        { numRuns: 8 },
+      );
+    }, 60_000);
+
+    it("still serves health and a normal login afterwards", async () => {
+      const health = await request(server).get("/health");
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: "ok" });
+      const ready = await request(server).get("/ready");
+      expect(ready.status).toBe(200);
+      const login = () =>
+        request(server)
+          .post("/v1/domains/1/users/424242424242/logged-in")
+          .set("Authorization", `Bearer ${SECRETS.final}`)
+          .send({ email: "after.fuzz@example.org", firstName: "After", lastName: "Fuzz" });
+      const first = await login();
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(["created-contact", "linked-existing"]).toContain(first.body.outcome);
+      const second = await login();
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({
+        outcome: "already-linked",
+        contactId: first.body.contactId,
+        link: { domainId: 1, userId: 424242424242, contactId: first.body.contactId },
+      });
     });
   });
+}
 
+describe("HTTP fuzzing: the rate limit", () => {
   it("answers 429 RateLimited in the error shape once a key is over its limit", async () => {
     const container = buildContainer({ store: "memory" });
     const limitedStore = container.get(TOKENS.Store);

@@ -274,6 +274,29 @@ describe("POST /v1/domains/{domainId}/users/import", () => {
     expect(await countUsers(h)).toBe(1000);
   });
 
+  it("answers 200 when the store refuses one user, rejecting only that user's line", async () => {
+    const h = makeHarness({
+      failWhen: (call) =>
+        call.method === "putMany" &&
+        (call.args[0] as { userId: number }[]).some((user) => user.userId === 2)
+          ? new Error("refused by the database")
+          : null,
+    });
+    const body = ['{"userId":1}', '{"userId":2}', "oops", '{"userId":4}'].join("\n");
+    const response = await importBody(h, body, NDJSON);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      imported: 2,
+      updated: 0,
+      rejected: [
+        { line: 2, error: "the store refused to write this user." },
+        { line: 3, error: expect.stringMatching(/^not valid JSON/) },
+      ],
+      rejectedCount: 2,
+    });
+    expect((await usersOf(h)).map((user) => user.userId)).toEqual([1, 4]);
+  });
+
   it("survives a client that goes away mid-upload, keeping the batches written", async () => {
     const h = makeHarness();
     const server = h.app.listen(0, "127.0.0.1");

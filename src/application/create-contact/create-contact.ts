@@ -6,6 +6,7 @@ import {
   type ValidationFailed,
 } from "../../domain/index.js";
 import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import { checkTexts } from "../shared/errors.js";
 
 export type CreateContactError = ValidationFailed | StoreError;
 
@@ -17,6 +18,8 @@ export class CreateContact {
   ) {}
 
   execute(input: ContactDefinition): ResultAsync<Contact, CreateContactError> {
+    const invalid = checkTexts(input);
+    if (invalid) return errAsync(invalid);
     const contact = defineContact(input);
     if (contact.isErr()) return errAsync(contact.error);
     const locks = { emailKeys: contact.value.emails.map((email) => email.email) };

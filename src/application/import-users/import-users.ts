@@ -66,6 +66,7 @@ export const IMPORT_BATCH_SIZE = 1000;
 /** Rejected lines listed in the result; `rejectedCount` counts them all. */
 export const MAX_REJECTIONS_LISTED = 1000;
 const MAX_ERROR_LENGTH = 500;
+const STORE_REFUSED = "the store refused to write this user.";
 
 /**
  * Loads a CMS user export into the domain's directory (API.md "User directory"): every valid
@@ -75,8 +76,9 @@ const MAX_ERROR_LENGTH = 500;
  *
  * The batches take no lock: the directory alone is written, and a CMS event of the same user
  * running at the same time is ordered before or after the batch's write (docs/decisions.md).
- * The batches written before a store failure or an unreadable input stay written; importing
- * the same file again gives the same directory.
+ * The batches written before the store went away or the input broke off stay written;
+ * importing the same file again gives the same directory. A user the store refuses to write is
+ * a rejected line, like a line that is not valid.
  */
 export class ImportUsers {
   constructor(private readonly uow: UnitOfWork) {}
@@ -101,7 +103,8 @@ class ImportRun {
     rejected: [],
     rejectedCount: 0,
   };
-  private batch: CmsUser[] = [];
+  /** The users read since the last write, each with its line. */
+  private batch: { line: number; user: CmsUser }[] = [];
   private linesRead = 0;
   private rowsSinceProgress = 0;
 
@@ -135,20 +138,44 @@ class ImportRun {
     if ("error" in row) return this.reject(row.line, row.error);
     const user = checkImportedUser(row.user);
     if (user.isErr()) return this.reject(row.line, user.error);
-    this.batch.push({ ...user.value, domainId: this.input.domainId });
+    this.batch.push({ line: row.line, user: { ...user.value, domainId: this.input.domainId } });
   }
 
+  /**
+   * Lists a rejection in line order: a user the store refused is rejected after the lines read
+   * since, and only the first `MAX_REJECTIONS_LISTED` lines are kept.
+   */
   private reject(line: number, error: string) {
     this.result.rejectedCount++;
-    if (this.result.rejected.length >= MAX_REJECTIONS_LISTED) return;
+    const { rejected } = this.result;
+    let at = rejected.length;
+    while (at > 0 && (rejected[at - 1] as ImportRejection).line > line) at--;
+    if (at >= MAX_REJECTIONS_LISTED) return;
     const text = error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH)}…` : error;
-    this.result.rejected.push({ line, error: text });
+    rejected.splice(at, 0, { line, error: text });
+    if (rejected.length > MAX_REJECTIONS_LISTED) rejected.pop();
   }
 
+  /**
+   * Writes the batch in one transaction. Should the store refuse it for any reason but being
+   * unavailable, the batch is written again user by user, so that only the users the store
+   * refuses are rejected (with their lines) and every other one is kept.
+   */
   private async flush(): Promise<Result<void, StoreError>> {
     if (this.batch.length === 0) return ok(undefined);
-    const users = this.batch;
+    const entries = this.batch;
     this.batch = [];
+    const written = await this.write(entries.map((entry) => entry.user));
+    if (written.isOk() || written.error.kind === "StoreUnavailable") return written;
+    for (const entry of entries) {
+      const alone = await this.write([entry.user]);
+      if (alone.isErr() && alone.error.kind === "StoreUnavailable") return alone;
+      if (alone.isErr()) this.reject(entry.line, STORE_REFUSED);
+    }
+    return ok(undefined);
+  }
+
+  private async write(users: CmsUser[]): Promise<Result<void, StoreError>> {
     const counts = await this.uow.transaction({}, async (stores) =>
       ok(await stores.users.putMany(users)),
     );

@@ -1,5 +1,11 @@
 import { err, ok, type Result } from "neverthrow";
-import { isPositiveId, PROFILE_FIELDS, type UserId, type UserProfile } from "../../domain/index.js";
+import {
+  idProblem,
+  PROFILE_FIELDS,
+  textProblem,
+  type UserId,
+  type UserProfile,
+} from "../../domain/index.js";
 
 /** One user of an export file: its id and its profile as the CMS holds it. */
 export type ImportedUser = UserProfile & { userId: UserId };
@@ -14,9 +20,9 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set(IMPORT_FIELDS);
 
 /**
  * Checks one line's user as parsed from NDJSON or CSV, or given by a library caller: an object
- * with a positive integer `userId` and profile fields that are strings of at most 1000
- * characters, and nothing else. Answers the user with only those fields, or why not, in one
- * sentence that names every field at fault.
+ * with a `userId` in the range of user ids and profile fields that are strings of at most 1000
+ * characters that every store can hold, and nothing else. Answers the user with only those
+ * fields, or why not, in one sentence that names every field at fault.
  */
 export function checkImportedUser(value: unknown): Result<ImportedUser, string> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -26,18 +32,24 @@ export function checkImportedUser(value: unknown): Result<ImportedUser, string> 
   const problems: string[] = [];
   const unknown = Object.keys(fields).filter((field) => !KNOWN_FIELDS.has(field));
   if (unknown.length > 0) problems.push(unknownFieldsProblem(unknown));
-  if (fields.userId === undefined) problems.push("userId is required");
-  else if (!isPositiveId(fields.userId)) problems.push("userId must be a positive integer");
+  const userIdProblem =
+    fields.userId === undefined ? "is required" : idProblem("user", fields.userId);
+  if (userIdProblem !== null) problems.push(`userId ${userIdProblem}`);
   const user = { userId: fields.userId } as ImportedUser;
   for (const field of PROFILE_FIELDS) {
     const text = fields[field];
     if (text === undefined) continue;
-    if (typeof text !== "string") problems.push(`${field} must be a string`);
-    else if (text.length > MAX_FIELD_LENGTH) {
-      problems.push(`${field} must be at most ${MAX_FIELD_LENGTH} characters`);
-    } else user[field] = text;
+    const problem = profileFieldProblem(text);
+    if (problem === null) user[field] = text as string;
+    else problems.push(`${field} ${problem}`);
   }
   return problems.length > 0 ? err(`${problems.join("; ")}.`) : ok(user);
+}
+
+function profileFieldProblem(value: unknown): string | null {
+  if (typeof value !== "string") return "must be a string";
+  if (value.length > MAX_FIELD_LENGTH) return `must be at most ${MAX_FIELD_LENGTH} characters`;
+  return textProblem(value);
 }
 
 const SHOWN_UNKNOWN_FIELDS = 3;

@@ -7,7 +7,7 @@ import {
   type ValidationFailed,
 } from "../../domain/index.js";
 import type { StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, checkTexts } from "../shared/errors.js";
 
 export type PutDomainError = ValidationFailed | StoreError;
 
@@ -19,7 +19,8 @@ export class PutDomain {
     domainId: DomainId;
     definition: DomainDefinition;
   }): ResultAsync<Domain, PutDomainError> {
-    const invalid = checkIds({ domainId: input.domainId });
+    const invalid =
+      checkIds({ domainId: input.domainId }) ?? checkTexts({ definition: input.definition });
     if (invalid) return errAsync(invalid);
     const domain = defineDomain(input.domainId, input.definition);
     if (domain.isErr()) return errAsync(domain.error);

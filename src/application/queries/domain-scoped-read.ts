@@ -1,7 +1,7 @@
 import { err, errAsync, type Result, type ResultAsync } from "neverthrow";
 import type { DomainId, DomainNotFound, ValidationFailed } from "../../domain/index.js";
 import type { StoreError, Stores, UnitOfWork } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, type IdFields } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 
 export type DomainReadError = ValidationFailed | DomainNotFound | StoreError;
@@ -9,7 +9,7 @@ export type DomainReadError = ValidationFailed | DomainNotFound | StoreError;
 /** A read under `/v1/domains/{id}/…`: checks the ids and that the domain exists first. */
 export function readInDomain<T, E>(
   uow: UnitOfWork,
-  ids: { domainId: DomainId } & Record<string, unknown>,
+  ids: { domainId: DomainId } & IdFields,
   work: (stores: Stores) => Promise<Result<T, E>>,
 ): ResultAsync<T, E | DomainReadError> {
   const invalid = checkIds(ids);

@@ -52,7 +52,6 @@ export class ListLinks {
       filter.emailKey = email.value.key;
     }
     const ids = { domainId: input.domainId, ...filter };
-    delete ids.emailKey;
     return readInDomain(this.uow, ids, async (stores) =>
       ok(cursorPageOf(await stores.links.list(input.domainId, filter, page.value))),
     );

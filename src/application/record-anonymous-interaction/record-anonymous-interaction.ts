@@ -16,7 +16,7 @@ import {
   type InteractionKind,
 } from "../link-on-interaction/link-on-interaction.js";
 import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds, checkOneOf } from "../shared/errors.js";
+import { checkIds, checkOneOf, checkTexts } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 
 export interface AnonymousInteractionInput {
@@ -41,7 +41,9 @@ export class RecordAnonymousInteraction {
 
   execute(input: AnonymousInteractionInput): ResultAsync<Outcome, AnonymousInteractionError> {
     const invalid =
-      checkIds({ domainId: input.domainId }) ?? checkOneOf(input.kind, INTERACTION_KINDS, "kind");
+      checkIds({ domainId: input.domainId }) ??
+      checkOneOf(input.kind, INTERACTION_KINDS, "kind") ??
+      checkTexts(input);
     if (invalid) return errAsync(invalid);
     const email = Email.parse(input.email);
     const locks = { emailKeys: email.isOk() ? [email.value.key] : [] };

@@ -1,24 +1,65 @@
-import type { Result } from "neverthrow";
+import { err, type Result } from "neverthrow";
 import {
   Email,
-  isPositiveId,
+  type IdKind,
+  idProblem,
+  textProblem,
   type ValidationFailed,
+  type ValidationIssue,
   validationFailed,
 } from "../../domain/index.js";
 import type { StoreError } from "../ports/index.js";
 
 export type { StoreError };
 
-/** Checks the ids a library caller passed; HTTP and CLI callers are checked earlier. */
-export function checkIds(ids: Record<string, unknown>): ValidationFailed | null {
-  const details = Object.entries(ids)
-    .filter(([, value]) => !isPositiveId(value))
-    .map(([path]) => ({ path, message: "must be a positive integer" }));
+/** The kind of id each input field holds: its name says it. */
+const KIND_OF_ID_FIELD = { domainId: "domain", userId: "user", contactId: "contact" } as const;
+
+export type IdFields = Partial<Record<keyof typeof KIND_OF_ID_FIELD, unknown>>;
+
+/**
+ * Checks the ids a library caller passed, each against the range of its kind (the field's
+ * name; other fields are left alone); HTTP and CLI callers are checked earlier, against the
+ * same ranges.
+ */
+export function checkIds(ids: IdFields): ValidationFailed | null {
+  const fields = Object.keys(KIND_OF_ID_FIELD) as (keyof IdFields)[];
+  const details = fields.flatMap((path) => {
+    if (!(path in ids)) return [];
+    const problem = idProblem(KIND_OF_ID_FIELD[path] satisfies IdKind, ids[path]);
+    return problem === null ? [] : [{ path, message: problem }];
+  });
   return details.length > 0 ? validationFailed("Invalid id.", details) : null;
+}
+
+/**
+ * Checks every string of a library caller's input, at any depth, against the text rule of
+ * `textProblem`, reporting each by its path (`profile.firstName`, `emails.0.email`). HTTP
+ * callers are checked earlier, by the same rule.
+ */
+export function checkTexts(input: unknown): ValidationFailed | null {
+  const details: ValidationIssue[] = [];
+  const seen = new Set<object>();
+  const visit = (value: unknown, path: string) => {
+    if (typeof value === "string") {
+      const problem = textProblem(value);
+      if (problem !== null) details.push({ path, message: problem });
+      return;
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+  };
+  visit(input, "");
+  if (details.length === 0) return null;
+  return validationFailed(`Invalid ${details.map((issue) => issue.path).join(", ")}.`, details);
 }
 
 /** Parses an email a caller gave in the field `path`. */
 export function parseEmailField(raw: string, path: string): Result<Email, ValidationFailed> {
+  const problem = typeof raw === "string" ? textProblem(raw) : null;
+  if (problem !== null)
+    return err(validationFailed(`Invalid ${path}.`, [{ path, message: problem }]));
   return Email.parse(raw).mapErr(() =>
     validationFailed(`Invalid ${path}.`, [{ path, message: "must be a valid email address" }]),
   );

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "neverthrow";
-import { type ValidationFailed, validationFailed } from "../../domain/index.js";
+import { parseCursorKey, type ValidationFailed, validationFailed } from "../../domain/index.js";
 import type { Page, PageRequest } from "../ports/index.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -16,18 +16,22 @@ export interface CursorRequest {
   cursor?: string;
 }
 
-/** Validates a caller's limit and cursor; cursors are the decimal key of the last item seen. */
+/**
+ * Validates a caller's limit and cursor; a cursor is the decimal key of the last item seen (a
+ * user id or a sequence number, from 1 to MAX_CURSOR_KEY).
+ */
 export function pageRequestOf(input: CursorRequest): Result<PageRequest, ValidationFailed> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const details = [];
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     details.push({ path: "limit", message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` });
   }
-  if (input.cursor !== undefined && !/^\d{1,15}$/.test(input.cursor)) {
+  const after = input.cursor === undefined ? undefined : parseCursorKey(String(input.cursor));
+  if (after === null) {
     details.push({ path: "cursor", message: "is not a cursor this service gave" });
   }
   if (details.length > 0) return err(validationFailed("Invalid paging.", details));
-  return ok(input.cursor === undefined ? { limit } : { limit, after: Number(input.cursor) });
+  return ok(after == null ? { limit } : { limit, after });
 }
 
 export const cursorPageOf = <T, U = T>(page: Page<T>, map?: (item: T) => U): CursorPage<U> => ({

@@ -1,4 +1,5 @@
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
+import { textProblem } from "../../domain/index.js";
 import type { StoreError, SyncJob, SyncJobRepository } from "../ports/index.js";
 
 export interface SyncJobNotFound {
@@ -17,7 +18,7 @@ export interface GetSyncJobInput {
   jobId: string;
 }
 
-/** Job ids are UUIDs; anything much longer was never given out. */
+/** Job ids are UUIDs; anything much longer, or text no store holds, was never given out. */
 const MAX_JOB_ID_LENGTH = 100;
 
 /** A sync job as it is now: running with its progress, or ended with its report (SPEC §9). */
@@ -26,7 +27,12 @@ export class GetSyncJob {
 
   execute(input: GetSyncJobInput): ResultAsync<SyncJob, SyncJobNotFound | StoreError> {
     const { jobId } = input;
-    if (typeof jobId !== "string" || jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
+    if (
+      typeof jobId !== "string" ||
+      jobId.length === 0 ||
+      jobId.length > MAX_JOB_ID_LENGTH ||
+      textProblem(jobId) !== null
+    ) {
       return errAsync(syncJobNotFound(String(jobId).slice(0, MAX_JOB_ID_LENGTH)));
     }
     return this.jobs

@@ -11,7 +11,7 @@ import {
 } from "../../domain/index.js";
 import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
 import type { Clock, LockKeys, StoreError, Stores, UnitOfWork } from "../ports/index.js";
-import { checkIds, parseEmailField } from "../shared/errors.js";
+import { checkIds, checkTexts, parseEmailField } from "../shared/errors.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 
@@ -35,7 +35,7 @@ export class UpdateContact {
   ) {}
 
   execute(input: UpdateContactInput): ResultAsync<Contact, UpdateContactError> {
-    const invalid = checkIds({ contactId: input.contactId });
+    const invalid = checkIds({ contactId: input.contactId }) ?? checkTexts(input);
     if (invalid) return errAsync(invalid);
     const email =
       input.primaryEmail === undefined

@@ -32,7 +32,7 @@ import {
   type UnitOfWork,
   type UserSnapshot,
 } from "../ports/index.js";
-import { checkIds } from "../shared/errors.js";
+import { checkIds, checkTexts } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 import { syncUserEmail } from "../sync-user-email/email-sync.js";
@@ -67,7 +67,9 @@ export class UserEventHandler {
   ) {}
 
   handle(event: LinkingEvent, input: UserEventInput): ResultAsync<Outcome, UserEventError> {
-    const invalid = checkIds({ domainId: input.domainId, userId: input.userId });
+    const invalid =
+      checkIds({ domainId: input.domainId, userId: input.userId }) ??
+      checkTexts({ profile: input.profile });
     if (invalid) return errAsync(invalid);
     return this.attempt(event, input, 1);
   }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { type IdKind, parseId } from "../../domain/index.js";
 
 export function portOption(value: string): number {
   const port = Number(value);
@@ -8,7 +9,11 @@ export function portOption(value: string): number {
   return port;
 }
 
-export function positiveIntOption(value: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(value)) throw new InvalidArgumentError("must be a positive integer");
-  return Number(value);
-}
+/** Parses an id argument of this kind (its range is that of every other entry). */
+export const idOption =
+  (kind: IdKind) =>
+  (value: string): number => {
+    const id = parseId(kind, value);
+    if (id.isErr()) throw new InvalidArgumentError(id.error);
+    return id.value;
+  };

@@ -35,11 +35,19 @@ export interface HttpAppOptions {
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
+/** The docs page is for people, who type `/docs/` as often as `/docs`; API routes are strict. */
+const routePaths = (route: RouteDefinition) =>
+  route.path === DOCS_PATH ? [DOCS_PATH, `${DOCS_PATH}/`] : [expressPath(route.path)];
+
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** The Express application: every route of API.md, its errors, and nothing else. */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
+  // Before any route: the router is built with these on first use. `/V1/DOMAINS` and
+  // `/v1/domains/` are not routes of API.md, so they are 404 like any other unknown path.
+  app.set("case sensitive routing", true);
+  app.set("strict routing", true);
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
@@ -70,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
         response.status(reply.status).type(reply.contentType).send(reply.body);
       else response.status(reply.status).json(reply.body);
     });
-    app[route.method](expressPath(route.path), ...handlers);
+    app[route.method](routePaths(route), ...handlers);
   }
   if (options.routes.some((route) => route.path === DOCS_PATH)) app.use(DOCS_PATH, docsAssets());
   app.use((request, response) => {

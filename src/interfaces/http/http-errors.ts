@@ -5,6 +5,7 @@ import type { ValidationIssue } from "../../domain/index.js";
 export const STATUS_OF_KIND = {
   ValidationFailed: 400,
   MalformedJson: 400,
+  MalformedRequest: 400,
   Unauthenticated: 401,
   Forbidden: 403,
   NotFound: 404,
@@ -12,11 +13,13 @@ export const STATUS_OF_KIND = {
   ContactNotFound: 404,
   LinkNotFound: 404,
   SyncJobNotFound: 404,
+  RequestTimeout: 408,
   ContactIsLinked: 409,
   SyncAlreadyRunning: 409,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   RateLimited: 429,
+  HeadersTooLarge: 431,
   Internal: 500,
   StoreUnavailable: 503,
 } as const;

@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import type { ResultAsync } from "neverthrow";
 import { z } from "zod";
+import { DECIMAL_ID, type IdKind, MAX_ID, parseId } from "../../domain/index.js";
 import type { UseCases } from "../../infrastructure/container/use-cases.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
 import type { Scope } from "./api-keys.js";
@@ -60,11 +61,21 @@ export async function replyWith<T, E extends UseCaseError>(
   return { status, body: toBody(settled.value) };
 }
 
-/** A positive integer id in the path or the query, as a decimal string. */
-export const idString = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, "must be a positive integer")
-  .transform(Number);
+/** An id of this kind in the path or the query, as a decimal string in the kind's range. */
+export const idString = (kind: IdKind) =>
+  z
+    .string()
+    .regex(DECIMAL_ID, "must be a positive integer")
+    .describe(`An integer from 1 to ${MAX_ID[kind]}`)
+    .transform((text, context) => {
+      const id = parseId(kind, text);
+      if (id.isOk()) return id.value;
+      context.addIssue({ code: "custom", message: id.error });
+      return z.NEVER;
+    });
 
-export const domainParams = z.strictObject({ domainId: idString });
-export const userParams = z.strictObject({ domainId: idString, userId: idString });
+export const domainParams = z.strictObject({ domainId: idString("domain") });
+export const userParams = z.strictObject({
+  domainId: idString("domain"),
+  userId: idString("user"),
+});

@@ -11,13 +11,23 @@ import {
   type Link,
   type Outcome,
   TRIGGERS,
+  textProblem,
   type UserEmailChanged,
 } from "../../domain/index.js";
 
 /** Request and response shapes of API.md; the routes validate with them and OpenAPI shows them. */
 
-const text = z.string().max(1000);
-const emailText = z.string().max(1000);
+/** A string every store can hold (no U+0000, no lone surrogate); every text a client sends. */
+export const storableString = z.string().check((context) => {
+  const problem = textProblem(context.value);
+  if (problem !== null)
+    context.issues.push({ code: "custom", message: problem, input: context.value });
+});
+
+export const storableText = (maxLength: number) => storableString.max(maxLength);
+
+const text = storableText(1000);
+const emailText = storableText(1000);
 
 export const userProfileSchema = z.strictObject({
   email: emailText.optional(),

@@ -9,6 +9,7 @@ import { resolveUseCases } from "../../infrastructure/container/use-cases.js";
 import type { ApiKey } from "./api-keys.js";
 import { createHttpApp } from "./app.js";
 import { boundedHttpServer } from "./bounded-http-server.js";
+import { answerParserErrors } from "./parser-errors.js";
 import { API_ROUTES } from "./routes/index.js";
 
 export interface ServerOptions {
@@ -56,6 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     authFailuresPerMinute: options.authFailuresPerMinute,
   });
   const server = boundedHttpServer(app, options.bounds);
+  answerParserErrors(server, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

@@ -7,7 +7,9 @@ import {
   ImportInputError,
   type ImportRow,
 } from "../../application/index.js";
-import { type ByteSource, bufferOf, MAX_LINE_BYTES } from "./lines.js";
+import { DECIMAL_ID } from "../../domain/index.js";
+import { InvalidUtf8Lines } from "./invalid-utf8-lines.js";
+import { type ByteSource, bufferOf, MAX_LINE_BYTES, NOT_UTF8 } from "./lines.js";
 
 /** What csv-parse gives for each record with the `raw` and `info` options. */
 interface ParsedRecord {
@@ -23,8 +25,9 @@ const KNOWN_COLUMNS: ReadonlySet<string> = new Set(IMPORT_FIELDS);
  * known columns only (`userId,email,username,firstName,lastName,name`, in any order, userId
  * required), each once, else the whole input is refused (`ImportInputError`). Each record
  * after it is one user, an empty cell being an absent field; a record that is not valid CSV
- * or not a valid user becomes a rejected row. Line numbers are those where the record starts
- * (the header is line 1); blank lines are skipped.
+ * or not a valid user becomes a rejected row, and so does a record with a line that is not
+ * valid UTF-8 (csv-parse would decode it with replacement characters). Line numbers are those
+ * where the record starts (the header is line 1); blank lines are skipped.
  */
 export async function* csvRows(input: ByteSource): AsyncGenerator<ImportRow> {
   /** Records csv-parse skipped (bad quoting), in order; each is reported before the next good record. */
@@ -53,7 +56,8 @@ export async function* csvRows(input: ByteSource): AsyncGenerator<ImportRow> {
         });
     },
   });
-  const feeding = pipeline(Readable.from(withLineFeeds(input)), parser);
+  const utf8 = new InvalidUtf8Lines();
+  const feeding = pipeline(Readable.from(checkedUtf8(withLineFeeds(input), utf8)), parser);
   feeding.catch(() => undefined); // reported through the parser's iteration below
   let columns: string[] | null = null;
   try {
@@ -62,11 +66,13 @@ export async function* csvRows(input: ByteSource): AsyncGenerator<ImportRow> {
       const line = startLine(parsed.info.lines, parsed.raw);
       while (skipped.length > 0 && (skipped[0]?.line ?? 0) < line)
         yield skipped.shift() as ImportRow;
+      const notUtf8 = utf8.anyInvalid(line, parsed.info.lines);
       if (columns === null) {
+        if (notUtf8) throw new ImportInputError("The CSV header is not valid UTF-8.");
         columns = headerOf(parsed.record);
         continue;
       }
-      yield rowOf(line, columns, parsed.record);
+      yield notUtf8 ? { line, error: NOT_UTF8 } : rowOf(line, columns, parsed.record);
     }
     if (oversized) throw new ImportInputError(oversized);
     if (columns === null) throw new ImportInputError("The CSV input is empty: it needs a header.");
@@ -107,6 +113,15 @@ async function* withLineFeeds(input: ByteSource): AsyncGenerator<Buffer> {
     yield Buffer.concat(parts);
   }
   if (heldCr) yield CR;
+}
+
+/** The chunks as they are, each noted by `utf8` before it passes on to the parser. */
+async function* checkedUtf8(chunks: AsyncIterable<Buffer>, utf8: InvalidUtf8Lines) {
+  for await (const chunk of chunks) {
+    utf8.pass(chunk);
+    yield chunk;
+  }
+  utf8.end();
 }
 
 /**
@@ -151,7 +166,7 @@ function rowOf(line: number, columns: string[], cells: string[]): ImportRow {
   columns.forEach((column, index) => {
     const cell = cells[index] ?? "";
     if (cell === "") return;
-    fields[column] = column === "userId" && /^[1-9]\d*$/.test(cell) ? Number(cell) : cell;
+    fields[column] = column === "userId" && DECIMAL_ID.test(cell) ? Number(cell) : cell;
   });
   const user = checkImportedUser(fields);
   return user.isOk() ? { line, user: user.value } : { line, error: user.error };

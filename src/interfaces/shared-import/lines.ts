@@ -9,6 +9,9 @@ export type Line = { line: number; text: string } | { line: number; error: strin
 /** Far above a valid line (six fields of 1000 characters, even all escaped), far below harm. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
+/** Why a line is rejected when its bytes are not UTF-8 (NDJSON and CSV alike). */
+export const NOT_UTF8 = "the line is not valid UTF-8";
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -50,7 +53,7 @@ export async function* lines(input: ByteSource, maxBytes = MAX_LINE_BYTES): Asyn
     if (bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN) {
       bytes = bytes.subarray(0, -1);
     }
-    if (!isUtf8(bytes)) return { line, error: "the line is not valid UTF-8" };
+    if (!isUtf8(bytes)) return { line, error: NOT_UTF8 };
     return { line, text: bytes.toString("utf8") };
   };
 

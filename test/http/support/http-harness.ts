@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import type { Express } from "express";
 import { pino } from "pino";
 import supertest from "supertest";
+import type { StoreRuntime } from "../../../src/index.js";
 import { buildContainer } from "../../../src/infrastructure/container/composition-root.js";
 import { TOKENS } from "../../../src/infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../../src/infrastructure/container/use-cases.js";
@@ -12,6 +13,7 @@ import type {
 import { apiKey } from "../../../src/interfaces/http/api-keys.js";
 import { createHttpApp } from "../../../src/interfaces/http/app.js";
 import { API_ROUTES } from "../../../src/interfaces/http/routes/index.js";
+import type { TestStore } from "../../support/test-stores.js";
 
 /** One key per scope (and one with two), their secrets long enough to find in a log. */
 export const SECRETS = {
@@ -82,6 +84,39 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     logs: () => lines.join(""),
     auth: (key) => ({ Authorization: `Bearer ${SECRETS[key]}` }),
     http: supertest(app),
+  };
+}
+
+export interface StoreHarness {
+  app: Express;
+  store: StoreRuntime;
+  auth(key: KeyName): { Authorization: string };
+  http: ReturnType<typeof supertest>;
+  /** Releases the store (and drops its schema on PostgreSQL). */
+  close(): Promise<void>;
+}
+
+/**
+ * The real HTTP app on a fresh store of `testStore` (memory, PGlite or PostgreSQL), for the
+ * answers that depend on what the store accepts.
+ */
+export async function makeStoreHarness(testStore: TestStore): Promise<StoreHarness> {
+  const civilink = await testStore.makeCivilink();
+  const app = createHttpApp({
+    routes: API_ROUTES,
+    useCases: resolveUseCases(civilink.container),
+    store: civilink.store,
+    apiKeys: KEYS,
+    logger: pino({ level: "silent" }),
+    rateLimitPerMinute: 0,
+    authFailuresPerMinute: 0,
+  });
+  return {
+    app,
+    store: civilink.store,
+    auth: (key) => ({ Authorization: `Bearer ${SECRETS[key]}` }),
+    http: supertest(app),
+    close: () => civilink.close(),
   };
 }
 

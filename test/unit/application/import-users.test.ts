@@ -151,6 +151,31 @@ describe("ImportUsers", () => {
     expect(result.rejected.at(-1)).toEqual({ line: 1999, error: "bad 1999" });
   });
 
+  it("lists a user the store refused among the first 1000 rejected lines, in line order", async () => {
+    const h = harness();
+    h.fault = (call) =>
+      call.method === "putMany" &&
+      (call.args[0] as { userId: number }[]).some((u) => u.userId === 1)
+        ? new Error("refused")
+        : null;
+    // The refused user's line comes first, but the store refuses it only once its batch is
+    // full, after 1099 rejected lines have been listed (1000 of them) and counted.
+    function* rows(): Generator<ImportRow> {
+      yield row(1, 1);
+      for (let line = 2; line <= 1100; line++) yield { line, error: `bad ${line}` };
+      for (let line = 1101; line <= 2099; line++) yield row(line, line);
+    }
+    const result = await expectOk(
+      h.app.importUsers.execute({ domainId: 1, rows: input(rows()).rows }),
+    );
+    expect(result.imported).toBe(999);
+    expect(result.rejectedCount).toBe(1100);
+    expect(result.rejected).toHaveLength(MAX_REJECTIONS_LISTED);
+    expect(result.rejected[0]).toEqual({ line: 1, error: "the store refused to write this user." });
+    expect(result.rejected[1]).toEqual({ line: 2, error: "bad 2" });
+    expect(result.rejected.at(-1)).toEqual({ line: 1000, error: "bad 1000" });
+  });
+
   it("shortens a very long error message", async () => {
     const { app } = harness();
     const { rows } = input([{ line: 1, error: "e".repeat(5000) }]);

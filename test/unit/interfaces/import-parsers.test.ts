@@ -170,7 +170,7 @@ describe("ndjsonRows", () => {
       rejected(3, "userId must be a positive integer."),
       rejected(4, "userId must be a positive integer."),
       rejected(5, "userId must be a positive integer."),
-      rejected(6, "userId must be a positive integer."),
+      rejected(6, "userId must be at most 9007199254740991."),
       rejected(7, /^"nickname" is not a known field \(known fields are userId, email/),
       rejected(8, "email must be a string."),
       rejected(9, "email must be a string."),
@@ -275,7 +275,7 @@ describe("csvRows", () => {
       rejected(7, "userId must be a positive integer."),
       rejected(8, "userId is required."),
       rejected(9, "email must be at most 1000 characters."),
-      rejected(10, "userId must be a positive integer."),
+      rejected(10, "userId must be at most 9007199254740991."),
       user(11, { userId: 5, email: "h@x.org" }),
     ]);
   });
@@ -321,6 +321,43 @@ describe("csvRows", () => {
 
   it("reads a header alone as no rows", async () => {
     expect(await collect(csvRows(["userId,email\n"]))).toEqual([]);
+  });
+
+  it("rejects a record with a line that is not UTF-8, whatever the chunks' sizes", async () => {
+    const bytes = Buffer.from(
+      [
+        "userId,name",
+        "1,Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80", // "Zoë € 😀": valid
+        "2,\xc3\x28",
+        '3,"first\nsecond \xe9"',
+        "4,\xed\xa0\x80",
+        "5,\xf4\x90\x80\x80", // above U+10FFFF
+        "6,ok",
+        "7,\xe2\x82",
+      ].join("\n"),
+      "latin1",
+    );
+    const expected = [
+      user(2, { userId: 1, name: "Zoë € 😀" }),
+      rejected(3, "the line is not valid UTF-8"),
+      rejected(4, "the line is not valid UTF-8"),
+      rejected(6, "the line is not valid UTF-8"),
+      rejected(7, "the line is not valid UTF-8"),
+      user(8, { userId: 6, name: "ok" }),
+      rejected(9, "the line is not valid UTF-8"),
+    ];
+    for (const size of [1, 2, 3, 5, 7, bytes.length]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+      expect(await collect(csvRows(chunks)), `chunks of ${size}`).toEqual(expected);
+    }
+  });
+
+  it("refuses the whole input when its header is not UTF-8 (a UTF-16 export, say)", async () => {
+    const utf16 = Buffer.from("\ufeffuserId,email\n1,a@x.org\n", "utf16le");
+    await expect(collect(csvRows([utf16]))).rejects.toThrow("The CSV header is not valid UTF-8.");
+    const latin1 = Buffer.from("userId,n\xe4me\n", "latin1");
+    await expect(collect(csvRows([latin1]))).rejects.toBeInstanceOf(ImportInputError);
   });
 
   it("gives the same rows whatever the chunks' sizes", async () => {

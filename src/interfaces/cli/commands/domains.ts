@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { CMS_KINDS, type DomainDefinition } from "../../../domain/index.js";
 import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
 import { openStore } from "../open-store.js";
-import { positiveIntOption } from "../options.js";
+import { idOption } from "../options.js";
 import { cliFailureOf } from "../use-case-failure.js";
 
 interface SetOptions {
@@ -17,7 +17,7 @@ export function registerDomains(program: Command) {
   domains
     .command("set")
     .description("create a domain, or change the given settings of an existing one")
-    .argument("<id>", "domain id", positiveIntOption)
+    .argument("<id>", "domain id", idOption("domain"))
     .addOption(new Option("--cms <cms>", "the site's CMS").choices(CMS_KINDS))
     .option("--name <name>", "a name for the domain")
     .option("--sync-cms-email", "sync email changes between CMS and CRM (default)")

@@ -10,7 +10,7 @@ import {
 } from "../../shared-import/index.js";
 import { CliFailure, EXIT } from "../exit-codes.js";
 import { openStore } from "../open-store.js";
-import { positiveIntOption } from "../options.js";
+import { idOption } from "../options.js";
 import { cliFailureOf } from "../use-case-failure.js";
 
 interface ImportOptions {
@@ -36,7 +36,7 @@ export function registerImportUsers(program: Command) {
     .command("import-users")
     .description("load a user export (CSV or NDJSON) into a domain's user directory")
     .argument("<file>", "the export; .csv or .ndjson/.jsonl unless --format says")
-    .option("--domain <id>", "domain id", positiveIntOption, 1)
+    .option("--domain <id>", "domain id", idOption("domain"), 1)
     .addOption(new Option("--format <format>", "the file's format").choices(IMPORT_FORMATS))
     .option("--json", "print the result as JSON")
     .action(async (file: string, options: ImportOptions) => {

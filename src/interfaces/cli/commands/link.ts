@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
 import { CliFailure, EXIT } from "../exit-codes.js";
 import { openStore } from "../open-store.js";
-import { positiveIntOption } from "../options.js";
+import { idOption } from "../options.js";
 import { cliFailureOf } from "../use-case-failure.js";
 
 const TRIGGERS = ["registration", "login", "interaction", "profile-update"] as const;
@@ -12,9 +12,9 @@ export function registerLink(program: Command) {
   program
     .command("link")
     .description("run one ensure-link for a user and print the outcome")
-    .argument("<userId>", "the CMS user id", positiveIntOption)
+    .argument("<userId>", "the CMS user id", idOption("user"))
     .requiredOption("--email <email>", "the user's email")
-    .option("--domain <id>", "domain id", positiveIntOption, 1)
+    .option("--domain <id>", "domain id", idOption("domain"), 1)
     .addOption(
       new Option("--trigger <trigger>", "the event that links").choices(TRIGGERS).default("login"),
     )

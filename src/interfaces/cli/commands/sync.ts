@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
 import { EXIT } from "../exit-codes.js";
 import { openStore } from "../open-store.js";
-import { positiveIntOption } from "../options.js";
+import { idOption } from "../options.js";
 import { progressReporter } from "../progress.js";
 import { cliFailureOf } from "../use-case-failure.js";
 
@@ -13,7 +13,7 @@ export function registerSync(program: Command) {
   program
     .command("sync")
     .description('"Synchronize Users to Contacts": link every user of the domain\'s directory')
-    .option("--domain <id>", "domain id", positiveIntOption, 1)
+    .option("--domain <id>", "domain id", idOption("domain"), 1)
     .option("--dry-run", "report what would happen and write nothing")
     .option("--json", "print the report as JSON")
     .action(async (options: { domain: number; dryRun?: boolean; json?: boolean }) => {

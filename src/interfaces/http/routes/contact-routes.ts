@@ -7,12 +7,13 @@ import {
   contactPatchSchema,
   contactSchema,
   noQuery,
+  storableText,
 } from "../schemas.js";
 
-const contactParams = z.strictObject({ contactId: idString });
+const contactParams = z.strictObject({ contactId: idString("contact") });
 
 const contactsQuery = z.strictObject({
-  email: z.string().max(1000),
+  email: storableText(1000),
   includeDeleted: z
     .enum(["true", "false"], "must be true or false")
     .transform((value) => value === "true")

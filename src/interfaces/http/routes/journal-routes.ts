@@ -14,8 +14,8 @@ import {
 const outboxQuery = z.strictObject({ after: cursorQuery.optional(), limit: limitQuery.optional() });
 
 const auditQuery = z.strictObject({
-  userId: idString.optional(),
-  contactId: idString.optional(),
+  userId: idString("user").optional(),
+  contactId: idString("contact").optional(),
   ...pageQueryFields,
 });
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { withQueryPaths } from "../query-issues.js";
 import { defineRoute, domainParams, idString, replyWith, userParams } from "../route-kit.js";
-import { linkJson, linkSchema, noQuery, pageQueryFields } from "../schemas.js";
+import { linkJson, linkSchema, noQuery, pageQueryFields, storableText } from "../schemas.js";
 
 const linksQuery = z.strictObject({
-  contactId: idString.optional(),
-  email: z.string().max(1000).optional(),
+  contactId: idString("contact").optional(),
+  email: storableText(1000).optional(),
   ...pageQueryFields,
 });
 

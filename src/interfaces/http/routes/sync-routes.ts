@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SyncJob } from "../../../application/index.js";
 import { defineRoute, domainParams, replyWith } from "../route-kit.js";
-import { noQuery, syncStartSchema } from "../schemas.js";
+import { noQuery, storableString, syncStartSchema } from "../schemas.js";
 import { httpErrorOf } from "../use-case-errors.js";
 
 const count = z.number().int().min(0);
@@ -49,7 +49,7 @@ export const syncJobJson = (job: SyncJob): z.infer<typeof syncJobSchema> => ({
 
 export const syncJobPath = (id: string) => `/v1/sync-jobs/${encodeURIComponent(id)}`;
 
-const jobParams = z.strictObject({ jobId: z.string() });
+const jobParams = z.strictObject({ jobId: storableString });
 
 export const syncRoutes = [
   defineRoute({
