@@ -269,6 +269,15 @@ describe("429 RateLimited", () => {
   });
 });
 
+/** The first log line of the harness with this message, parsed. */
+const logLine = (h: { logs(): string }, message: string) =>
+  h
+    .logs()
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.msg === message);
+
 describe("503 StoreUnavailable and 500 Internal", () => {
   it("answers 503 StoreUnavailable on every store-backed route while the store is away", async () => {
     const h = makeHarness();
@@ -317,12 +326,7 @@ describe("503 StoreUnavailable and 500 Internal", () => {
     expect(response.status).toBe(500);
     const requestId = response.body.error.requestId as string;
     expect(requestId).toBe(response.headers["x-request-id"]);
-    const failed = h
-      .logs()
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => line.msg === "request failed");
+    const failed = logLine(h, "request failed");
     expect(failed).toMatchObject({
       level: 50,
       reqId: requestId,
@@ -337,12 +341,7 @@ describe("503 StoreUnavailable and 500 Internal", () => {
     h.store.offline = true;
     const response = await h.http.get("/v1/domains").set(h.auth("read"));
     expect(response.status).toBe(503);
-    const warned = h
-      .logs()
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => line.msg === "store unavailable");
+    const warned = logLine(h, "store unavailable");
     expect(warned).toMatchObject({
       level: 40,
       reqId: response.headers["x-request-id"],
