@@ -20,6 +20,8 @@ const DRIVERS = [
   "pino",
   "commander",
   "zod",
+  "mysql2",
+  "fs-native-extensions",
 ];
 
 // Matches the resolved path (node_modules/x/…, node_modules/@types/x/…; also when node_modules is

@@ -1,5 +1,7 @@
 export * from "./create-contact/create-contact.js";
 export * from "./import-users/import-users.js";
+export * from "./import-users-from-cms/import-users-from-cms.js";
+export * from "./import-users-from-cms/synchronize-users-from-cms.js";
 export * from "./link-on-interaction/link-on-interaction.js";
 export * from "./link-on-login/link-on-login.js";
 export * from "./link-on-registration/link-on-registration.js";

@@ -26,8 +26,11 @@ export type ImportRow = { line: number; user: ImportedUser } | { line: number; e
 
 export interface ImportUsersInput {
   domainId: DomainId;
-  /** Read once, row by row: the use case never holds more than one batch of them. */
-  rows: AsyncIterable<ImportRow>;
+  /**
+   * Read once, row by row, or a chunk of rows at a time (a source that reads pages): the use
+   * case never holds more than one batch and one chunk of them.
+   */
+  rows: AsyncIterable<ImportRow | readonly ImportRow[]>;
   /**
    * Called after every batch and at the end with the highest line number read so far; an
    * exception it throws is ignored.
@@ -115,13 +118,15 @@ class ImportRun {
 
   async run(): Promise<Result<ImportResult, ImportUsersError>> {
     try {
-      for await (const row of this.input.rows) {
-        this.read(row);
-        if (this.batch.length >= IMPORT_BATCH_SIZE) {
-          const written = await this.flush();
-          if (written.isErr()) return err(written.error);
+      for await (const chunk of this.input.rows) {
+        for (const row of Array.isArray(chunk) ? chunk : [chunk as ImportRow]) {
+          this.read(row);
+          if (this.batch.length >= IMPORT_BATCH_SIZE) {
+            const written = await this.flush();
+            if (written.isErr()) return err(written.error);
+          }
+          if (this.rowsSinceProgress >= IMPORT_BATCH_SIZE) this.reportProgress();
         }
-        if (this.rowsSinceProgress >= IMPORT_BATCH_SIZE) this.reportProgress();
       }
     } catch (cause) {
       return err(unreadableInput(cause));

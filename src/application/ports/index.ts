@@ -1,6 +1,7 @@
 export * from "./audit-log.js";
 export * from "./bulk-link-store.js";
 export * from "./clock.js";
+export * from "./cms-user-source.js";
 export * from "./contact-repository.js";
 export * from "./domain-repository.js";
 export * from "./link-repository.js";

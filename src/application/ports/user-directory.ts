@@ -14,5 +14,15 @@ export interface UserDirectory {
   remove(domainId: DomainId, userId: UserId): Promise<boolean>;
   /** Users in userId order, after the cursor's user. */
   list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>>;
+  /**
+   * The ids of the domain's users above `after` and at most `upTo` (no bound: null), in
+   * ascending order, at most `limit` of them.
+   */
+  userIdsBetween(
+    domainId: DomainId,
+    after: UserId | 0,
+    upTo: UserId | null,
+    limit: number,
+  ): Promise<UserId[]>;
   count(domainId: DomainId): Promise<number>;
 }

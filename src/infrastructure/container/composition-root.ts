@@ -1,6 +1,7 @@
 import { Container } from "inversify";
-import { type Clock, systemClock } from "../../application/index.js";
+import { type Clock, type CmsUserSources, systemClock } from "../../application/index.js";
 import { type CmsKind, defaultDomain } from "../../domain/index.js";
+import { SqlCmsUserSources } from "../cms-sources/sql-cms-user-sources.js";
 import { MemoryStore, type MemoryStoreOptions } from "../persistence/memory/memory-store.js";
 import type { PgliteConnection, PostgresConnection } from "../persistence/sql/sql-connection.js";
 import { SqlStore } from "../persistence/sql/sql-store.js";
@@ -17,6 +18,8 @@ export type ContainerOptions = StoreOptions & {
   /** CMS of domain 1, created at first start (default drupal). */
   cms?: CmsKind;
   clock?: Clock;
+  /** Where CMS users are read from (default: the CMSes' own databases, through knex). */
+  cmsUserSources?: CmsUserSources;
 };
 
 /** The one place where ports meet adapters; tests, the server and the CLI all build here. */
@@ -27,6 +30,9 @@ export function buildContainer(options: ContainerOptions): Container {
   container.bind(TOKENS.Store).toConstantValue(store);
   container.bind(TOKENS.UnitOfWork).toConstantValue(store);
   container.bind(TOKENS.SyncJobs).toConstantValue(store.syncJobs);
+  container
+    .bind(TOKENS.CmsUserSources)
+    .toConstantValue(options.cmsUserSources ?? new SqlCmsUserSources());
   bindUseCases(container);
   return container;
 }
@@ -37,11 +43,11 @@ function openStore(options: ContainerOptions): StoreRuntime {
     case "memory":
       return MemoryStore.create({ domains, ...(options.memory ?? {}) });
     case "pglite": {
-      const { store: _store, cms: _cms, clock: _clock, ...connection } = options;
+      const { store: _store, cms: _cms, clock: _clock, cmsUserSources: _, ...connection } = options;
       return SqlStore.open({ connection: { kind: "pglite", ...connection }, domains });
     }
     case "postgres": {
-      const { store: _store, cms: _cms, clock: _clock, ...connection } = options;
+      const { store: _store, cms: _cms, clock: _clock, cmsUserSources: _, ...connection } = options;
       return SqlStore.open({ connection: { kind: "postgres", ...connection }, domains });
     }
     default:

@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from "inversify";
 import type {
   Clock,
+  CmsUserSources,
   CreateContact,
   FindContactsByEmail,
   GetContact,
@@ -8,6 +9,7 @@ import type {
   GetLink,
   GetSyncJob,
   ImportUsers,
+  ImportUsersFromCms,
   LinkOnInteraction,
   LinkOnLogin,
   LinkOnRegistration,
@@ -21,6 +23,7 @@ import type {
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
+  SynchronizeUsersFromCms,
   SyncJobRepository,
   SyncUserEmail,
   TrashContact,
@@ -66,4 +69,7 @@ export const TOKENS = {
   ListOutbox: token<ListOutbox>("ListOutbox"),
   ListUsers: token<ListUsers>("ListUsers"),
   ImportUsers: token<ImportUsers>("ImportUsers"),
+  CmsUserSources: token<CmsUserSources>("CmsUserSources"),
+  ImportUsersFromCms: token<ImportUsersFromCms>("ImportUsersFromCms"),
+  SynchronizeUsersFromCms: token<SynchronizeUsersFromCms>("SynchronizeUsersFromCms"),
 } as const;

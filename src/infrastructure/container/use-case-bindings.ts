@@ -1,6 +1,7 @@
 import type { Container } from "inversify";
 import {
   type Clock,
+  type CmsUserSources,
   CreateContact,
   FindContactsByEmail,
   GetContact,
@@ -8,6 +9,7 @@ import {
   GetLink,
   GetSyncJob,
   ImportUsers,
+  ImportUsersFromCms,
   LinkOnInteraction,
   LinkOnLogin,
   LinkOnRegistration,
@@ -21,6 +23,7 @@ import {
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
+  SynchronizeUsersFromCms,
   type SyncJobRepository,
   SyncUserEmail,
   TrashContact,
@@ -91,4 +94,14 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
   withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));
   withStore(TOKENS.ImportUsers, (uow) => new ImportUsers(uow));
+  const withSources = <T>(
+    target: Token<T>,
+    build: (uow: UnitOfWork, clock: Clock, sources: CmsUserSources) => T,
+  ) =>
+    container
+      .bind(target)
+      .toResolvedValue(build, [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.CmsUserSources])
+      .inSingletonScope();
+  withSources(TOKENS.ImportUsersFromCms, (...needs) => new ImportUsersFromCms(...needs));
+  withSources(TOKENS.SynchronizeUsersFromCms, (...needs) => new SynchronizeUsersFromCms(...needs));
 }

@@ -27,6 +27,8 @@ export const USE_CASE_TOKENS = {
   listOutbox: TOKENS.ListOutbox,
   listUsers: TOKENS.ListUsers,
   importUsers: TOKENS.ImportUsers,
+  importUsersFromCms: TOKENS.ImportUsersFromCms,
+  synchronizeUsersFromCms: TOKENS.SynchronizeUsersFromCms,
 } as const;
 
 type Tokens = typeof USE_CASE_TOKENS;

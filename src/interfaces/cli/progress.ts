@@ -36,8 +36,11 @@ export function progressReporter(
   }
   let last = 0;
   let latest: [number, number] | null = null;
-  const print = ([processed, total]: [number, number]) =>
-    stream.write(`${label}: ${processed} of ${total}\n`);
+  let printed: [number, number] | null = null;
+  const print = (progress: [number, number]) => {
+    printed = progress;
+    stream.write(`${label}: ${progress[0]} of ${progress[1]}\n`);
+  };
   return {
     update(processed, total) {
       latest = [processed, total];
@@ -47,6 +50,9 @@ export function progressReporter(
         print(latest);
       }
     },
-    stop: () => latest && print(latest),
+    // The last figures, unless they were the last printed.
+    stop: () => {
+      if (latest && latest !== printed) print(latest);
+    },
   };
 }

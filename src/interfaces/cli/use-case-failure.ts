@@ -8,6 +8,7 @@ type CommandError = ValidationFailed | StoreError | { kind: string; message: str
 export function cliFailureOf(error: CommandError): CliFailure {
   switch (error.kind) {
     case "StoreUnavailable":
+    case "SourceUnavailable":
       return new CliFailure(error.message, EXIT.storeUnavailable);
     case "StoreFailed": {
       const cause = "cause" in error ? error.cause : undefined;

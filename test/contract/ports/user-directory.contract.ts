@@ -200,6 +200,22 @@ export function describeUserDirectoryContract(storeName: string, makeStore: Make
       });
     });
 
+    it("userIdsBetween gives the ids above `after` up to `upTo` (none: no bound), ascending, at most `limit`", async () => {
+      await putAll(
+        ...[9, 3, 1, 7, 5, Number.MAX_SAFE_INTEGER].map((userId) => aUser(1, userId)),
+        aUser(2, 4),
+      );
+      const between = (after: number, upTo: number | null, limit = 100) =>
+        users((s) => s.users.userIdsBetween(1, after, upTo, limit));
+      expect(await between(0, null)).toEqual([1, 3, 5, 7, 9, Number.MAX_SAFE_INTEGER]);
+      expect(await between(3, 7)).toEqual([5, 7]);
+      expect(await between(3, 8)).toEqual([5, 7]);
+      expect(await between(0, null, 2)).toEqual([1, 3]);
+      expect(await between(9, null)).toEqual([Number.MAX_SAFE_INTEGER]);
+      expect(await between(9, 9)).toEqual([]);
+      expect(await users((s) => s.users.userIdsBetween(3, 0, null, 10))).toEqual([]);
+    });
+
     it("count counts the users of one domain", async () => {
       expect(await users((s) => s.users.count(1))).toBe(0);
       await putAll(aUser(1, 1), aUser(1, 2), aUser(1, 3), aUser(2, 1));

@@ -1,6 +1,12 @@
 import type { ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
-import { type Civilink, ConcurrentWriteError, StoreUnavailableError } from "../../../src/index.js";
+import {
+  type Civilink,
+  type CmsSourceSpec,
+  ConcurrentWriteError,
+  StoreUnavailableError,
+} from "../../../src/index.js";
+import { StaticCmsUserSources, sourceUsers } from "../../support/static-cms-sources.js";
 import {
   auditOf,
   contactsWith,
@@ -16,6 +22,8 @@ import {
 } from "./helpers.js";
 
 type Call = (app: Civilink) => ResultAsync<unknown, { kind: string }>;
+
+const SOURCE: CmsSourceSpec = { cms: "wordpress", url: "mysql://root@127.0.0.1:3306/shop" };
 
 /** Every use case, with an input that is valid once the store holds contact 1 linked to user 5. */
 const USE_CASES: [string, Call][] = [
@@ -85,7 +93,23 @@ const USE_CASES: [string, Call][] = [
         })(),
       }),
   ],
+  [
+    "importUsersFromCms",
+    (app) => app.importUsersFromCms.execute({ domainId: 1, source: SOURCE, prune: true }),
+  ],
+  [
+    "synchronizeUsersFromCms",
+    (app) => app.synchronizeUsersFromCms.execute({ domainId: 1, source: SOURCE }),
+  ],
+  [
+    "synchronizeUsersFromCms (dry run)",
+    (app) => app.synchronizeUsersFromCms.execute({ domainId: 1, source: SOURCE, dryRun: true }),
+  ],
 ];
+
+/** A site with one user, read through fixed rows. */
+const cmsHarness = () =>
+  harness({ cmsUserSources: new StaticCmsUserSources(sourceUsers([[7, { email: "f@x.org" }]])) });
 
 const EMAILS = ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"];
 
@@ -100,7 +124,7 @@ describe("an offline store", () => {
   it.each(USE_CASES)(
     "%s answers StoreUnavailable, never a rejection, and works again online",
     async (_name, call) => {
-      const h = harness();
+      const h = cmsHarness();
       await login(h.app, 1, 5, { email: "a@x.org" });
       const before = await snapshot(h.app, [1], EMAILS);
       h.store.offline = true;

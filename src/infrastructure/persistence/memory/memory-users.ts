@@ -49,6 +49,18 @@ export class MemoryUsers implements UserDirectory {
     return { ...result, items: result.items.map(copy) };
   }
 
+  async userIdsBetween(
+    domainId: DomainId,
+    after: UserId | 0,
+    upTo: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const ids = [...(this.tables.users.get(domainId)?.keys() ?? [])].filter(
+      (userId) => userId > after && (upTo === null || userId <= upTo),
+    );
+    return ids.sort((a, b) => a - b).slice(0, limit);
+  }
+
   async count(domainId: DomainId): Promise<number> {
     return this.tables.users.get(domainId)?.size ?? 0;
   }

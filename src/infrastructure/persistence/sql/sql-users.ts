@@ -71,6 +71,22 @@ export class SqlUsers implements UserDirectory {
     return keysetPage(this.db("users").where("domain_id", domainId), "user_id", page, userOf);
   }
 
+  async userIdsBetween(
+    domainId: DomainId,
+    after: UserId | 0,
+    upTo: UserId | null,
+    limit: number,
+  ): Promise<UserId[]> {
+    const query = this.db("users")
+      .where("domain_id", domainId)
+      .andWhere("user_id", ">", after)
+      .orderBy("user_id")
+      .limit(limit)
+      .pluck("user_id");
+    if (upTo !== null) query.andWhere("user_id", "<=", upTo);
+    return ((await query) as unknown[]).map(num);
+  }
+
   async count(domainId: DomainId): Promise<number> {
     const row = (await this.db("users")
       .where("domain_id", domainId)
