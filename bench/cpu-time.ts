@@ -13,8 +13,19 @@ export interface CpuSeconds {
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds of each PostgreSQL process by pid (utime + stime of /proc/PID/stat). */
-function databaseProcesses(): Map<string, number> {
+/** CPU seconds of one process (utime + stime of /proc/PID/stat), or null once it ended. */
+export function processCpuSeconds(pid: number | string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of each process whose command line starts with `command`, by pid. */
+function serverProcesses(command: string): Map<string, number> {
   const seconds = new Map<string, number>();
   let pids: string[];
   try {
@@ -24,26 +35,46 @@ function databaseProcesses(): Map<string, number> {
   }
   for (const pid of pids) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith(command)) continue;
     } catch {
-      // the process ended while being read
+      continue; // the process ended while being read
     }
+    const spent = processCpuSeconds(pid);
+    if (spent !== null) seconds.set(pid, spent);
   }
   return seconds;
+}
+
+/**
+ * Starts counting the CPU of a local server's processes (those whose command line starts with
+ * `command`); `spent()` gives the seconds spent since, or null where /proc shows no such
+ * process. A process that ends (a backend whose client went away) counts with what `sample()`
+ * last saw of it: sample while the work runs.
+ */
+export function serverCpuMeter(command: string): { sample(): void; spent(): number | null } {
+  const before = serverProcesses(command);
+  const seen = new Map(before);
+  const sample = () => {
+    for (const [pid, seconds] of serverProcesses(command)) seen.set(pid, seconds);
+  };
+  return {
+    sample,
+    spent() {
+      sample();
+      if (seen.size === 0) return null;
+      let spent = 0;
+      for (const [pid, seconds] of seen) spent += seconds - (before.get(pid) ?? 0);
+      return spent;
+    },
+  };
 }
 
 /** Starts counting; the function it answers gives the CPU seconds spent since. */
 export function cpuTime(): () => CpuSeconds {
   const node = process.cpuUsage();
-  const database = databaseProcesses();
+  const database = serverCpuMeter("postgres");
   return () => {
     const { user, system } = process.cpuUsage(node);
-    const now = databaseProcesses();
-    let spent = 0;
-    for (const [pid, seconds] of now) spent += seconds - (database.get(pid) ?? 0);
-    return { node: (user + system) / 1e6, database: now.size === 0 ? null : spent };
+    return { node: (user + system) / 1e6, database: database.spent() };
   };
 }
