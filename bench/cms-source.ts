@@ -19,6 +19,7 @@ import { finished } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import knex, { type Knex } from "knex";
+import { wordpress } from "../test/integration/cms-fixtures/index.js";
 import { processCpuSeconds, serverCpuMeter } from "./cpu-time.js";
 
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
@@ -52,27 +53,7 @@ const median = (numbers: number[]) => {
 
 /** wp_users and wp_usermeta as wp-admin/includes/schema.php makes them, with USERS users. */
 async function seedWordPress(mysql: Knex): Promise<void> {
-  await mysql.raw(`create table wp_users (
-      ID bigint(20) unsigned not null auto_increment,
-      user_login varchar(60) not null default '',
-      user_pass varchar(255) not null default '',
-      user_nicename varchar(50) not null default '',
-      user_email varchar(100) not null default '',
-      user_url varchar(100) not null default '',
-      user_registered datetime not null default '0000-00-00 00:00:00',
-      user_activation_key varchar(255) not null default '',
-      user_status int(11) not null default '0',
-      display_name varchar(250) not null default '',
-      primary key (ID), key user_login_key (user_login), key user_nicename (user_nicename),
-      key user_email (user_email)
-    ) engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_520_ci`);
-  await mysql.raw(`create table wp_usermeta (
-      umeta_id bigint(20) unsigned not null auto_increment,
-      user_id bigint(20) unsigned not null default '0',
-      meta_key varchar(255) default null,
-      meta_value longtext,
-      primary key (umeta_id), key user_id (user_id), key meta_key (meta_key(191))
-    ) engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_520_ci`);
+  for (const statement of wordpress.mysqlTables("wp_")) await mysql.raw(statement);
   await mysql.raw(
     `insert into wp_users (ID, user_login, user_pass, user_nicename, user_email, user_registered, display_name)
      select seq, concat('user', seq), '$P$Bhash', concat('user', seq), concat('User', seq, '@Example.org'),

@@ -114,34 +114,30 @@ async function beginSnapshot(db: Knex, connection: unknown, database: SourceData
 }
 
 /** The tables of the database (MySQL) or of the schemas on the search path (PostgreSQL). */
-async function tablesOf(db: Knex, connection: unknown, database: SourceDatabase) {
-  const rows = (await db
-    .raw(
-      database.dialect === "mysql"
-        ? "select table_name as name from information_schema.tables where table_schema = database()"
-        : "select table_name as name from information_schema.tables where table_schema = any (current_schemas(false))",
-    )
-    .connection(connection)) as unknown;
-  const list = (
-    database.dialect === "mysql"
-      ? (rows as [{ name: string }[]])[0]
-      : (rows as { rows: { name: string }[] }).rows
-  ) as { name: string }[];
-  return new Set(list.map((row) => row.name));
-}
+const tablesOf = (db: Knex, connection: unknown, database: SourceDatabase) =>
+  namesFrom(db, connection, database, "tables");
 
-async function columnsOf(
+/** The columns of one of those tables. */
+const columnsOf = (db: Knex, connection: unknown, database: SourceDatabase, table: string) =>
+  namesFrom(db, connection, database, "columns", table);
+
+/** Names from information_schema: of the tables, or of one table's columns. */
+async function namesFrom(
   db: Knex,
   connection: unknown,
   database: SourceDatabase,
-  table: string,
+  of: "tables" | "columns",
+  table?: string,
 ): Promise<Set<string>> {
+  const schema =
+    database.dialect === "mysql"
+      ? "table_schema = database()"
+      : "table_schema = any (current_schemas(false))";
+  const name = of === "tables" ? "table_name" : "column_name";
   const rows = (await db
     .raw(
-      database.dialect === "mysql"
-        ? "select column_name as name from information_schema.columns where table_schema = database() and table_name = ?"
-        : "select column_name as name from information_schema.columns where table_schema = any (current_schemas(false)) and table_name = ?",
-      [table],
+      `select ${name} as name from information_schema.${of} where ${schema}${table === undefined ? "" : " and table_name = ?"}`,
+      table === undefined ? [] : [table],
     )
     .connection(connection)) as unknown;
   const list = (

@@ -29,6 +29,18 @@ export interface UserTable {
   meta?: string;
 }
 
+/** Drupal 7's users table, which Backdrop kept: one row per user, uid 0 the anonymous one. */
+const DRUPAL7_USERS = {
+  dialects: ["mysql", "postgres"],
+  defaultPrefix: "",
+  table: "users",
+  id: "uid",
+  email: "mail",
+  username: "name",
+  notUsers: [{ column: "uid", value: 0, keep: false }],
+  blocked: { column: "status", value: 0 },
+} as const satisfies Omit<UserTable, "label">;
+
 export const USER_TABLES: Record<SourceCms, UserTable> = {
   // wp-admin/includes/schema.php: {prefix}users, {prefix}usermeta
   wordpress: {
@@ -43,17 +55,7 @@ export const USER_TABLES: Record<SourceCms, UserTable> = {
     alsoNeeds: ["usermeta"],
   },
   // modules/user/user.install (user_schema): {prefix}users; uid 0 is the anonymous user
-  drupal7: {
-    label: "Drupal 7",
-    dialects: ["mysql", "postgres"],
-    defaultPrefix: "",
-    table: "users",
-    id: "uid",
-    email: "mail",
-    username: "name",
-    notUsers: [{ column: "uid", value: 0, keep: false }],
-    blocked: { column: "status", value: 0 },
-  },
+  drupal7: { label: "Drupal 7", ...DRUPAL7_USERS },
   // The User entity's data table: one row per language, the default one flagged
   drupal: {
     label: "Drupal",
@@ -69,18 +71,8 @@ export const USER_TABLES: Record<SourceCms, UserTable> = {
     ],
     blocked: { column: "status", value: 0 },
   },
-  // core/modules/user/user.install: {prefix}users, uid 0 anonymous as in Drupal 7
-  backdrop: {
-    label: "Backdrop",
-    dialects: ["mysql", "postgres"],
-    defaultPrefix: "",
-    table: "users",
-    id: "uid",
-    email: "mail",
-    username: "name",
-    notUsers: [{ column: "uid", value: 0, keep: false }],
-    blocked: { column: "status", value: 0 },
-  },
+  // core/modules/user/user.install: Drupal 7's users table, as Backdrop keeps it
+  backdrop: { label: "Backdrop", ...DRUPAL7_USERS },
   // installation/sql/mysql/base.sql: #__users; `name` is Joomla's one name field
   joomla: {
     label: "Joomla",
