@@ -179,9 +179,11 @@ describe("POST /v1/domains/{domainId}/sync", () => {
 
   it("is 409 SyncAlreadyRunning while the domain's job runs; once it ended a new one starts", async () => {
     const h = makeHarness();
-    await bigDirectory(h.store, 2000);
+    await bigDirectory(h.store, 20_000);
     const first = await start(h);
     expect(first.status).toBe(202);
+    const running = await h.http.get(first.headers.location as string).set(h.auth("read"));
+    expect(running.body.status).toBe("running");
     const second = await start(h, 1, { dryRun: true });
     expect(second.status).toBe(409);
     expect(second.body.error).toEqual({
@@ -189,16 +191,13 @@ describe("POST /v1/domains/{domainId}/sync", () => {
       message: expect.stringContaining(first.body.id),
     });
     expect(second.headers.location).toBeUndefined();
-
-    const running = await h.http.get(first.headers.location as string).set(h.auth("read"));
-    expect(running.body.status).toBe("running");
     expect((await settled(h, first.headers.location as string)).status).toBe("succeeded");
 
     const third = await start(h);
     expect(third.status).toBe(202);
     expect(third.body.id).not.toBe(first.body.id);
     const rerun = await settled(h, third.headers.location as string);
-    expect(rerun.report).toMatchObject({ checked: 2000, alreadyLinked: 2000, created: 0 });
+    expect(rerun.report).toMatchObject({ checked: 20_000, alreadyLinked: 20_000, created: 0 });
   });
 
   it("a job whose store went away ends failed with a message", async () => {

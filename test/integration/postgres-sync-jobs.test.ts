@@ -9,6 +9,7 @@ import knex, { type Knex } from "knex";
 import type { ResultAsync } from "neverthrow";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Civilink, createCivilink, type SyncJob } from "../../src/index.js";
+import { jobLockSpaceOf } from "../../src/infrastructure/persistence/sql/sync-job-sessions.js";
 import { type ServerProcess, startServerProcess } from "../blackbox/server-process.js";
 import { postgresTestStore, shouldRun, TEST_DATABASE_URL } from "../support/test-stores.js";
 import { seedSyncDirectory } from "./support/sync-seed.js";
@@ -73,6 +74,19 @@ class JobSchema {
       processed: string;
     };
     return { ...row, processed: Number(row.processed) };
+  }
+
+  /**
+   * Ends the session holding domain 1's job lock in this schema's space only: a batch's
+   * transaction locks (LOCK_SPACE, bucket) look alike but for their first key, and other
+   * test files run jobs in schemas of their own at the same time.
+   */
+  terminateJobSession() {
+    return this.sql.raw(
+      `select pg_terminate_backend(pid) from pg_locks
+        where locktype = 'advisory' and classid = ? and objid = 1 and objsubid = 2 and granted`,
+      [jobLockSpaceOf(this.name)],
+    );
   }
 
   async drop(): Promise<void> {
@@ -180,11 +194,7 @@ if (await shouldRun(postgresTestStore)) {
       });
 
       // The holder's session goes away (a lost connection, a killed process).
-      const { rows } = await jobs.sql.raw(
-        `select pg_terminate_backend(l.pid) from pg_locks l
-          where l.locktype = 'advisory' and l.objsubid = 2 and l.objid = 1 and l.granted
-            and l.pid in (select pid from pg_stat_activity where application_name = 'civilink')`,
-      );
+      const { rows } = await jobs.terminateJobSession();
       expect(rows.length).toBeGreaterThan(0);
       await until(
         async () =>
@@ -222,10 +232,7 @@ if (await shouldRun(postgresTestStore)) {
         60_000,
         "progress",
       );
-      await jobs.sql.raw(
-        `select pg_terminate_backend(l.pid) from pg_locks l
-          where l.locktype = 'advisory' and l.objsubid = 2 and l.objid = 1 and l.granted`,
-      );
+      await jobs.terminateJobSession();
       await app.startSyncJob.whenIdle();
       const ended = await value(app.getSyncJob.execute({ jobId: started.id }));
       expect(ended.status).toBe("failed");
