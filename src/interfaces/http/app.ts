@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { UseCases } from "../../infrastructure/container/use-cases.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import { CONSOLE_PATH, consoleAssets } from "./admin-console.js";
 import type { ApiKey } from "./api-keys.js";
 import { authenticate } from "./authenticate.js";
 import { DOCS_PATH, docsAssets } from "./docs-page.js";
@@ -35,9 +36,11 @@ export interface HttpAppOptions {
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
-/** The docs page is for people, who type `/docs/` as often as `/docs`; API routes are strict. */
+/** Pages for people (docs, console) also answer with a trailing slash; API routes are strict. */
 const routePaths = (route: RouteDefinition) =>
-  route.path === DOCS_PATH ? [DOCS_PATH, `${DOCS_PATH}/`] : [expressPath(route.path)];
+  route.path === DOCS_PATH || route.path === CONSOLE_PATH
+    ? [route.path, `${route.path}/`]
+    : [expressPath(route.path)];
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -81,6 +84,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     app[route.method](routePaths(route), ...handlers);
   }
   if (options.routes.some((route) => route.path === DOCS_PATH)) app.use(DOCS_PATH, docsAssets());
+  if (options.routes.some((route) => route.path === CONSOLE_PATH)) app.use(...consoleAssets());
   app.use((request, response) => {
     sendError(response, {
       kind: "NotFound",

@@ -1,4 +1,5 @@
 import type { RouteDefinition } from "../route-kit.js";
+import { consoleRoutes } from "./console-routes.js";
 import { contactRoutes } from "./contact-routes.js";
 import { docsRoutes } from "./docs-routes.js";
 import { domainRoutes } from "./domain-routes.js";
@@ -13,6 +14,7 @@ import { userEventRoutes } from "./user-event-routes.js";
 export const API_ROUTES: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...docsRoutes(() => API_ROUTES),
+  ...consoleRoutes,
   ...domainRoutes,
   ...userEventRoutes,
   ...linkRoutes,
