@@ -86,21 +86,23 @@ function SettingsForm({ domain, onSaved }: { domain: Domain; onSaved: () => void
       </label>
       <fieldset>
         <legend>Dedupe rule</legend>
-        {WEIGHTS.map(([field, label]) => (
+        <div class="weights">
+          {WEIGHTS.map(([field, label]) => (
+            <NumberField
+              key={field}
+              id={`weight-${field}`}
+              label={label}
+              value={rule.weights[field]}
+              onChange={(value) => setWeight(field, value)}
+            />
+          ))}
           <NumberField
-            key={field}
-            id={`weight-${field}`}
-            label={label}
-            value={rule.weights[field]}
-            onChange={(value) => setWeight(field, value)}
+            id="threshold"
+            label="Threshold"
+            value={rule.threshold}
+            onChange={(threshold) => setRule({ ...rule, threshold })}
           />
-        ))}
-        <NumberField
-          id="threshold"
-          label="Threshold"
-          value={rule.threshold}
-          onChange={(threshold) => setRule({ ...rule, threshold })}
-        />
+        </div>
         <p class="rule-sentence">{dedupeSentence(rule)}</p>
       </fieldset>
       <button type="submit">Save settings</button>
