@@ -16,6 +16,7 @@ export * from "./record-anonymous-interaction/record-anonymous-interaction.js";
 export * from "./shared/paging.js";
 export * from "./sync-contact-email/sync-contact-email.js";
 export * from "./sync-jobs/get-sync-job.js";
+export * from "./sync-jobs/list-sync-jobs.js";
 export * from "./sync-jobs/start-sync-job.js";
 export * from "./sync-user-email/sync-user-email.js";
 export * from "./synchronize-all-users/synchronize-all-users.js";

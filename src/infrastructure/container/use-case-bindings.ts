@@ -17,6 +17,7 @@ import {
   ListDomains,
   ListLinks,
   ListOutbox,
+  ListSyncJobs,
   ListUsers,
   PutDomain,
   RecordAnonymousInteraction,
@@ -83,6 +84,13 @@ export function bindUseCases(container: Container) {
   container
     .bind(TOKENS.GetSyncJob)
     .toResolvedValue((jobs: SyncJobRepository) => new GetSyncJob(jobs), [TOKENS.SyncJobs])
+    .inSingletonScope();
+  container
+    .bind(TOKENS.ListSyncJobs)
+    .toResolvedValue(
+      (uow: UnitOfWork, jobs: SyncJobRepository) => new ListSyncJobs(uow, jobs),
+      [TOKENS.UnitOfWork, TOKENS.SyncJobs],
+    )
     .inSingletonScope();
   withStore(TOKENS.GetDomain, (uow) => new GetDomain(uow));
   withStore(TOKENS.ListDomains, (uow) => new ListDomains(uow));

@@ -17,6 +17,7 @@ export const USE_CASE_TOKENS = {
   synchronizeAllUsers: TOKENS.SynchronizeAllUsers,
   startSyncJob: TOKENS.StartSyncJob,
   getSyncJob: TOKENS.GetSyncJob,
+  listSyncJobs: TOKENS.ListSyncJobs,
   getDomain: TOKENS.GetDomain,
   listDomains: TOKENS.ListDomains,
   getLink: TOKENS.GetLink,

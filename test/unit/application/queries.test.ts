@@ -1,6 +1,13 @@
 import type { ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
-import type { Civilink, CursorPage, CursorRequest, DomainId } from "../../../src/index.js";
+import {
+  type Civilink,
+  type CursorPage,
+  type CursorRequest,
+  type DomainId,
+  MAX_SYNC_JOB_CURSOR_LENGTH,
+  SYNC_JOB_CURSOR,
+} from "../../../src/index.js";
 import {
   BAD_IDS,
   expectErr,
@@ -88,6 +95,70 @@ describe("domain-scoped queries", () => {
     const { app } = harness();
     await expectOk(list(app, { limit: 1 }));
     await expectOk(list(app, { limit: 1000 }));
+  });
+
+  it.each([...BAD_PAGING, [{ limit: 101 }, ["limit"]] as [CursorRequest, string[]]])(
+    "listSyncJobs refuses paging %j",
+    async (paging, paths) => {
+      const { app, calls } = harness();
+      expect(await expectInvalid(app.listSyncJobs.execute({ domainId: 1, ...paging }))).toEqual(
+        paths,
+      );
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it("listSyncJobs accepts limit 1 and 100, and only the cursors it gave", async () => {
+    const { app } = harness();
+    await expectOk(app.listSyncJobs.execute({ domainId: 1, limit: 1 }));
+    await expectOk(app.listSyncJobs.execute({ domainId: 1, limit: 100 }));
+    for (const cursor of ["MTIz", "MTIzLg", "LmpvYg", "MDEuam9i", "OTk5OTk5OTk5OTk5OTk5OTkuam9i"]) {
+      expect(
+        await expectInvalid(app.listSyncJobs.execute({ domainId: 1, cursor })),
+        cursor,
+      ).toEqual(["cursor"]);
+    }
+  });
+});
+
+describe("the sync job cursor", () => {
+  it.each([
+    ["a UUID", "9a1b0c4e-1234-4000-8000-00000000abcd"],
+    ["the longest id, beyond ASCII", `${"é😀".repeat(33)}x`],
+  ])("gives back the key of %s", (_label, id) => {
+    const key = { startedAt: new Date("2024-03-04T05:06:07.089Z"), id };
+    const cursor = SYNC_JOB_CURSOR.write(key);
+    expect(cursor).toMatch(/^[\w-]+$/);
+    expect(cursor.length).toBeLessThanOrEqual(MAX_SYNC_JOB_CURSOR_LENGTH);
+    expect(SYNC_JOB_CURSOR.read(cursor)).toEqual(key);
+  });
+
+  it("reads no other text as a key", () => {
+    const over = SYNC_JOB_CURSOR.write({ startedAt: new Date(0), id: "x".repeat(101) });
+    for (const text of ["", "=", "a+b", "a/b", "_w", "x".repeat(600), over]) {
+      expect(SYNC_JOB_CURSOR.read(text), text).toBeNull();
+    }
+  });
+});
+
+describe("listSyncJobs", () => {
+  it("lists the domain's jobs newest first, a page at a time", async () => {
+    const { app } = harness();
+    const started = [];
+    for (let job = 0; job < 3; job++) {
+      started.unshift(await expectOk(app.startSyncJob.execute({ domainId: 1 })));
+      await app.startSyncJob.whenIdle();
+    }
+    const ids = started.map((job) => job.id);
+    const { pages, cursors } = await allPages(
+      (paging) => expectOk(app.listSyncJobs.execute({ domainId: 1, ...paging })),
+      2,
+    );
+    expect(pages.map((page) => page.map((job) => job.id))).toEqual([ids.slice(0, 2), ids.slice(2)]);
+    expect(pages[1]?.[0]?.status).toBe("succeeded");
+    expect(cursors).toEqual([expect.any(String), null]);
+    await putDomain(app, 2, { cms: "drupal" });
+    expect((await expectOk(app.listSyncJobs.execute({ domainId: 2 }))).items).toEqual([]);
   });
 });
 

@@ -74,6 +74,7 @@ const USE_CASES: [string, Call][] = [
         .execute({ domainId: 1, dryRun: true })
         .andThen((job) => app.getSyncJob.execute({ jobId: job.id })),
   ],
+  ["listSyncJobs", (app) => app.listSyncJobs.execute({ domainId: 1 })],
   ["getDomain", (app) => app.getDomain.execute({ domainId: 1 })],
   ["listDomains", (app) => app.listDomains.execute()],
   ["getLink", (app) => app.getLink.execute({ domainId: 1, userId: 5 })],
