@@ -13,6 +13,7 @@ export * from "./queries/journal-queries.js";
 export * from "./queries/link-queries.js";
 export * from "./queries/user-queries.js";
 export * from "./record-anonymous-interaction/record-anonymous-interaction.js";
+export * from "./restore-contact/restore-contact.js";
 export * from "./shared/paging.js";
 export * from "./sync-contact-email/sync-contact-email.js";
 export * from "./sync-jobs/get-sync-job.js";

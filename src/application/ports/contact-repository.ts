@@ -9,4 +9,5 @@ export interface ContactRepository {
   setPrimaryEmail(id: ContactId, address: string): Promise<Contact>;
   rename(id: ContactId, name: PersonName, displayName: string): Promise<Contact>;
   moveToTrash(id: ContactId): Promise<void>;
+  restoreFromTrash(id: ContactId): Promise<void>;
 }

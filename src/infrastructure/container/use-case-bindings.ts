@@ -21,6 +21,7 @@ import {
   ListUsers,
   PutDomain,
   RecordAnonymousInteraction,
+  RestoreContact,
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
@@ -70,6 +71,7 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.UpdateContact, (uow, clock) => new UpdateContact(uow, clock));
   withStore(TOKENS.SyncContactEmail, (uow, clock) => new SyncContactEmail(uow, clock));
   withStore(TOKENS.TrashContact, (uow) => new TrashContact(uow));
+  withStore(TOKENS.RestoreContact, (uow) => new RestoreContact(uow));
   withStore(TOKENS.PutDomain, (uow) => new PutDomain(uow));
   withStore(TOKENS.SynchronizeAllUsers, (uow, clock) => new SynchronizeAllUsers(uow, clock));
   // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.

@@ -13,6 +13,7 @@ export const USE_CASE_TOKENS = {
   updateContact: TOKENS.UpdateContact,
   syncContactEmail: TOKENS.SyncContactEmail,
   trashContact: TOKENS.TrashContact,
+  restoreContact: TOKENS.RestoreContact,
   putDomain: TOKENS.PutDomain,
   synchronizeAllUsers: TOKENS.SynchronizeAllUsers,
   startSyncJob: TOKENS.StartSyncJob,

@@ -110,6 +110,41 @@ describe("getContact and findContactsByEmail", () => {
   });
 });
 
+describe("restoreContact", () => {
+  it.each(BAD_IDS)("refuses contactId %s", async (id) => {
+    const { app, calls } = harness();
+    expect(await expectInvalid(app.restoreContact.execute({ contactId: id }))).toEqual([
+      "contactId",
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("a missing contact is ContactNotFound", async () => {
+    const { app } = harness();
+    expect(await expectErr(app.restoreContact.execute({ contactId: 4 }))).toMatchObject({
+      kind: "ContactNotFound",
+      contactId: 4,
+    });
+  });
+
+  it("takes a trashed contact out of the trash; one not in the trash is not written", async () => {
+    const { app, calls } = harness();
+    const contact = await expectOk(
+      app.createContact.execute({ firstName: "Ada", emails: [{ email: "a@x.org" }] }),
+    );
+    await expectOk(app.trashContact.execute({ contactId: contact.id }));
+    expect(await contactsWith(app, "a@x.org", false)).toEqual([]);
+    expect(await expectOk(app.restoreContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect(await expectOk(app.getContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect((await contactsWith(app, "a@x.org", false)).map((found) => found.id)).toEqual([
+      contact.id,
+    ]);
+    calls.length = 0;
+    expect(await expectOk(app.restoreContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect(writesOf(calls)).toEqual([]);
+  });
+});
+
 describe("updateContact", () => {
   it.each(BAD_IDS)("refuses contactId %s", async (id) => {
     const { app } = harness();

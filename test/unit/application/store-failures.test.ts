@@ -60,6 +60,7 @@ const USE_CASES: [string, Call][] = [
   ["updateContact", (app) => app.updateContact.execute({ contactId: 1, firstName: "Ada" })],
   ["syncContactEmail", (app) => app.syncContactEmail.execute({ contactId: 1, email: "e@x.org" })],
   ["trashContact", (app) => app.trashContact.execute({ contactId: 1 })],
+  ["restoreContact", (app) => app.restoreContact.execute({ contactId: 1 })],
   ["putDomain", (app) => app.putDomain.execute({ domainId: 2, definition: { cms: "joomla" } })],
   ["synchronizeAllUsers", (app) => app.synchronizeAllUsers.execute({ domainId: 1 })],
   [

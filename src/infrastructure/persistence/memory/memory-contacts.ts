@@ -51,6 +51,10 @@ export class MemoryContacts implements ContactRepository {
     this.write({ ...this.existing(id), isDeleted: true });
   }
 
+  async restoreFromTrash(id: ContactId): Promise<void> {
+    this.write({ ...this.existing(id), isDeleted: false });
+  }
+
   private existing(id: ContactId): Contact {
     const contact = this.tables.contacts.get(id);
     if (!contact) throw new Error(`Contact ${id} does not exist.`);

@@ -68,6 +68,10 @@ export class SqlContacts implements ContactRepository {
     await this.db("contacts").where("id", id).update({ is_deleted: true });
   }
 
+  async restoreFromTrash(id: ContactId): Promise<void> {
+    await this.db("contacts").where("id", id).update({ is_deleted: false });
+  }
+
   private async existing(id: ContactId): Promise<Contact> {
     const contact = await this.findById(id);
     if (!contact) throw new Error(`Contact ${id} does not exist.`);

@@ -99,6 +99,24 @@ export const contactRoutes = [
       replyWith(useCases.updateContact.execute({ ...params, ...body }), contactJson),
   }),
   defineRoute({
+    method: "post",
+    path: "/v1/contacts/{contactId}/restore",
+    scope: "admin",
+    summary: "Take a contact out of the trash (a contact not in the trash stays as it is)",
+    tags: ["contacts"],
+    params: contactParams,
+    query: noQuery,
+    body: z.strictObject({}),
+    bodyOptional: true,
+    responses: {
+      200: { description: "The contact, not in the trash", schema: contactSchema },
+      400: { description: "ValidationFailed, MalformedJson" },
+      404: { description: "ContactNotFound" },
+    },
+    handle: ({ params }, { useCases }) =>
+      replyWith(useCases.restoreContact.execute(params), contactJson),
+  }),
+  defineRoute({
     method: "delete",
     path: "/v1/contacts/{contactId}",
     scope: "admin",
