@@ -8,6 +8,7 @@ export * from "./link-on-registration/link-on-registration.js";
 export * from "./ports/index.js";
 export * from "./put-domain/put-domain.js";
 export * from "./queries/contact-queries.js";
+export * from "./queries/contact-search.js";
 export * from "./queries/domain-queries.js";
 export * from "./queries/journal-queries.js";
 export * from "./queries/link-queries.js";

@@ -22,6 +22,7 @@ import {
   PutDomain,
   RecordAnonymousInteraction,
   RestoreContact,
+  SearchContactsByName,
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
@@ -100,6 +101,7 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.ListLinks, (uow) => new ListLinks(uow));
   withStore(TOKENS.GetContact, (uow) => new GetContact(uow));
   withStore(TOKENS.FindContactsByEmail, (uow) => new FindContactsByEmail(uow));
+  withStore(TOKENS.SearchContactsByName, (uow) => new SearchContactsByName(uow));
   withStore(TOKENS.ListAudit, (uow) => new ListAudit(uow));
   withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
   withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));

@@ -25,6 +25,7 @@ export const USE_CASE_TOKENS = {
   listLinks: TOKENS.ListLinks,
   getContact: TOKENS.GetContact,
   findContactsByEmail: TOKENS.FindContactsByEmail,
+  searchContactsByName: TOKENS.SearchContactsByName,
   listAudit: TOKENS.ListAudit,
   listOutbox: TOKENS.ListOutbox,
   listUsers: TOKENS.ListUsers,

@@ -104,6 +104,11 @@ export const limitQueryUpTo = (max: number) =>
 
 export const limitQuery = limitQueryUpTo(1000);
 
+/** A query flag: `true` or `false`, nothing else. */
+export const booleanQuery = z
+  .enum(["true", "false"], "must be true or false")
+  .transform((value) => value === "true");
+
 export const cursorQuery = z.string().max(100);
 
 const isoDate = z.iso.datetime();

@@ -82,6 +82,7 @@ const USE_CASES: [string, Call][] = [
   ["listLinks", (app) => app.listLinks.execute({ domainId: 1 })],
   ["getContact", (app) => app.getContact.execute({ contactId: 1 })],
   ["findContactsByEmail", (app) => app.findContactsByEmail.execute({ email: "a@x.org" })],
+  ["searchContactsByName", (app) => app.searchContactsByName.execute({ name: "a" })],
   ["listAudit", (app) => app.listAudit.execute({ domainId: 1 })],
   ["listOutbox", (app) => app.listOutbox.execute({ domainId: 1 })],
   ["listUsers", (app) => app.listUsers.execute({ domainId: 1 })],
