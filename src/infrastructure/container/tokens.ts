@@ -2,6 +2,7 @@ import type { ServiceIdentifier } from "inversify";
 import type {
   Clock,
   CmsUserSources,
+  CountDomainUsers,
   CreateContact,
   FindContactsByEmail,
   GetContact,
@@ -74,6 +75,7 @@ export const TOKENS = {
   ListAudit: token<ListAudit>("ListAudit"),
   ListOutbox: token<ListOutbox>("ListOutbox"),
   ListUsers: token<ListUsers>("ListUsers"),
+  CountDomainUsers: token<CountDomainUsers>("CountDomainUsers"),
   ImportUsers: token<ImportUsers>("ImportUsers"),
   CmsUserSources: token<CmsUserSources>("CmsUserSources"),
   ImportUsersFromCms: token<ImportUsersFromCms>("ImportUsersFromCms"),

@@ -2,6 +2,7 @@ import type { Container } from "inversify";
 import {
   type Clock,
   type CmsUserSources,
+  CountDomainUsers,
   CreateContact,
   FindContactsByEmail,
   GetContact,
@@ -105,6 +106,7 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.ListAudit, (uow) => new ListAudit(uow));
   withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
   withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));
+  withStore(TOKENS.CountDomainUsers, (uow) => new CountDomainUsers(uow));
   withStore(TOKENS.ImportUsers, (uow) => new ImportUsers(uow));
   const withSources = <T>(
     target: Token<T>,

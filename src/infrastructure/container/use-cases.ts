@@ -29,6 +29,7 @@ export const USE_CASE_TOKENS = {
   listAudit: TOKENS.ListAudit,
   listOutbox: TOKENS.ListOutbox,
   listUsers: TOKENS.ListUsers,
+  countDomainUsers: TOKENS.CountDomainUsers,
   importUsers: TOKENS.ImportUsers,
   importUsersFromCms: TOKENS.ImportUsersFromCms,
   synchronizeUsersFromCms: TOKENS.SynchronizeUsersFromCms,

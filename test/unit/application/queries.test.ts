@@ -427,6 +427,32 @@ describe("listOutbox", () => {
   });
 });
 
+describe("listUsers with linked, countDomainUsers", () => {
+  it.each(["yes", 1, null])("listUsers refuses linked %j", async (linked) => {
+    const { app, calls } = harness();
+    const input = { domainId: 1, linked: linked as unknown as boolean };
+    expect(await expectInvalid(app.listUsers.execute(input))).toEqual(["linked"]);
+    expect(calls).toEqual([]);
+  });
+
+  it("listUsers keeps the linked users or the others; countDomainUsers counts both", async () => {
+    const { app } = harness();
+    await login(app, 1, 3, { email: "a@x.org" });
+    await login(app, 1, 4, { username: "no email" });
+    await login(app, 1, 5, { email: "b@x.org" });
+    const ids = async (linked: boolean) =>
+      (await expectOk(app.listUsers.execute({ domainId: 1, linked }))).items.map((u) => u.userId);
+    expect(await ids(true)).toEqual([3, 5]);
+    expect(await ids(false)).toEqual([4]);
+    expect(await expectOk(app.countDomainUsers.execute({ domainId: 1 }))).toEqual({
+      users: 3,
+      linkedUsers: 2,
+      notLinkedUsers: 1,
+      links: 2,
+    });
+  });
+});
+
 describe("listUsers", () => {
   it("lists the directory in userId order with contactId or null", async () => {
     const { app } = harness();

@@ -86,6 +86,7 @@ const USE_CASES: [string, Call][] = [
   ["listAudit", (app) => app.listAudit.execute({ domainId: 1 })],
   ["listOutbox", (app) => app.listOutbox.execute({ domainId: 1 })],
   ["listUsers", (app) => app.listUsers.execute({ domainId: 1 })],
+  ["countDomainUsers", (app) => app.countDomainUsers.execute({ domainId: 1 })],
   [
     "importUsers",
     (app) =>
