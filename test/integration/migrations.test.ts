@@ -29,6 +29,7 @@ const MIGRATIONS = [
   "002-sync-job-heartbeat",
   "003-lean-link-writes",
   "004-contact-name-search",
+  "005-outbox-by-user",
 ];
 /** knex's own bookkeeping, which stays after a rollback. */
 const KNEX_TABLES = ["knex_migrations", "knex_migrations_lock"];
@@ -229,7 +230,7 @@ async function indexesOf(probe: Probe, table: string): Promise<string[]> {
 
 function describeMigrations(name: string, engine: Engine) {
   describe(`migrations on ${name}`, () => {
-    it("004 folds the names of the contacts already there", async () => {
+    it("004 folds the names of the contacts already there, and 005 indexes the outbox by user", async () => {
       const { knex: knexOf, probe } = await engine.fresh();
       const db = knexOf();
       await db.migrate.latest({ migrationSource: migrationsUpTo("003-lean-link-writes") });
@@ -258,6 +259,7 @@ function describeMigrations(name: string, engine: Engine) {
           display_name_folded: "οδοσ 50%_off",
         },
       ]);
+      expect(await indexesOf(probe, "outbox_events")).toContain("outbox_by_user");
       // A trigram index only where pg_trgm is: the test PostgreSQL has it, PGlite does not.
       const trigrams = (await indexesOf(probe, "contacts")).includes("contacts_by_folded_name");
       expect(trigrams).toBe(name === "postgres");

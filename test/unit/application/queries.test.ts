@@ -427,11 +427,19 @@ describe("listOutbox", () => {
   });
 });
 
-describe("listUsers with linked, countDomainUsers", () => {
+describe("listUsers with linked, listOutbox with userId, countDomainUsers", () => {
   it.each(["yes", 1, null])("listUsers refuses linked %j", async (linked) => {
     const { app, calls } = harness();
     const input = { domainId: 1, linked: linked as unknown as boolean };
     expect(await expectInvalid(app.listUsers.execute(input))).toEqual(["linked"]);
+    expect(calls).toEqual([]);
+  });
+
+  it.each(BAD_IDS)("listOutbox refuses userId %s", async (userId) => {
+    const { app, calls } = harness();
+    expect(await expectInvalid(app.listOutbox.execute({ domainId: 1, userId }))).toEqual([
+      "userId",
+    ]);
     expect(calls).toEqual([]);
   });
 

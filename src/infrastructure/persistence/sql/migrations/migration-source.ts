@@ -3,6 +3,7 @@ import * as initialSchema from "./001-initial-schema.js";
 import * as syncJobHeartbeat from "./002-sync-job-heartbeat.js";
 import * as leanLinkWrites from "./003-lean-link-writes.js";
 import * as contactNameSearch from "./004-contact-name-search.js";
+import * as outboxByUser from "./005-outbox-by-user.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "002-sync-job-heartbeat": syncJobHeartbeat,
   "003-lean-link-writes": leanLinkWrites,
   "004-contact-name-search": contactNameSearch,
+  "005-outbox-by-user": outboxByUser,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
