@@ -43,6 +43,8 @@ const DOMAIN_QUERIES: [string, DomainQuery][] = [
   ["listAudit", (app, domainId) => app.listAudit.execute({ domainId })],
   ["listOutbox", (app, domainId) => app.listOutbox.execute({ domainId })],
   ["listUsers", (app, domainId) => app.listUsers.execute({ domainId })],
+  ["listSyncJobs", (app, domainId) => app.listSyncJobs.execute({ domainId })],
+  ["countDomainUsers", (app, domainId) => app.countDomainUsers.execute({ domainId })],
 ];
 
 describe("domain-scoped queries", () => {
