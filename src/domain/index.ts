@@ -10,6 +10,7 @@ export * from "./email.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./link.js";
+export * from "./name-search.js";
 export * from "./outcome.js";
 export * from "./person-name.js";
 export * from "./sync-report.js";

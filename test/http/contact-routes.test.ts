@@ -287,3 +287,79 @@ describe("DELETE /v1/contacts/{contactId}", () => {
     expect(response.body.error.kind).toBe("ContactNotFound");
   });
 });
+
+describe("POST /v1/contacts/{contactId}/restore", () => {
+  const restore = (h: Harness, id: number | string) =>
+    h.http.post(`/v1/contacts/${id}/restore`).set(h.auth("admin"));
+
+  it("takes a trashed contact out of the trash: 200 with the contact", async () => {
+    const h = makeHarness();
+    const { id } = await createAda(h);
+    const before = await h.http.get(`/v1/contacts/${id}`).set(h.auth("read"));
+    await h.http.delete(`/v1/contacts/${id}`).set(h.auth("admin")).expect(204);
+    const response = await restore(h, id);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(before.body);
+    expect(response.body.isDeleted).toBe(false);
+    const read = await h.http.get(`/v1/contacts/${id}`).set(h.auth("read"));
+    expect(read.body).toEqual(before.body);
+    const found = await h.http.get("/v1/contacts?email=ada@x.org").set(h.auth("read"));
+    expect(found.body.contacts.map((c: { id: number }) => c.id)).toEqual([id]);
+  });
+
+  it("a restored Individual is a candidate again: a user with its email is linked to it", async () => {
+    const h = makeHarness();
+    const { id } = await createAda(h);
+    await h.http.delete(`/v1/contacts/${id}`).set(h.auth("admin")).expect(204);
+    await restore(h, id).expect(200);
+    const outcome = await h.http
+      .post("/v1/domains/1/users/5/logged-in")
+      .set(h.auth("events"))
+      .send({ email: "ada@x.org" });
+    expect(outcome.body).toMatchObject({ outcome: "linked-existing", contactId: id });
+  });
+
+  it("leaves a contact that is not in the trash as it is", async () => {
+    const h = makeHarness();
+    const { id } = await createAda(h);
+    const before = await h.http.get(`/v1/contacts/${id}`).set(h.auth("read"));
+    const again = await restore(h, id);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(before.body);
+  });
+
+  it("takes no body or an empty JSON object, nothing else", async () => {
+    const h = makeHarness();
+    const { id } = await createAda(h);
+    expect((await restore(h, id).send({})).status).toBe(200);
+    const unknown = await restore(h, id).send({ force: true });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([
+      { path: "force", message: "is not a known field" },
+    ]);
+    const notJson = await restore(h, id).set("Content-Type", "text/plain").send("x");
+    expect(notJson.status).toBe(415);
+    const malformed = await restore(h, id).set("Content-Type", "application/json").send("{");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.kind).toBe("MalformedJson");
+  });
+
+  it("answers 404 ContactNotFound, 400 for a bad id, and needs the admin scope", async () => {
+    const h = makeHarness();
+    const missing = await restore(h, 999);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({
+      error: { kind: "ContactNotFound", message: expect.any(String) },
+    });
+    const bad = await restore(h, "0");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      { path: "path.contactId", message: "must be a positive integer" },
+    ]);
+    expect((await h.http.post("/v1/contacts/1/restore")).status).toBe(401);
+    for (const key of ["read", "events", "eventsAndRead"] as const) {
+      const response = await h.http.post("/v1/contacts/1/restore").set(h.auth(key));
+      expect(response.status, key).toBe(403);
+    }
+  });
+});

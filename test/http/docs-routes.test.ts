@@ -39,6 +39,14 @@ const API_MD_ROUTES = [
   "GET /v1/domains/{domainId}/audit",
 ];
 
+/** The routes added for the admin console (docs/http.md), with the scope each needs. */
+const CONSOLE_ROUTES: [string, string][] = [
+  ["GET /v1/me", "any"],
+  ["GET /v1/domains/{domainId}/sync-jobs", "read"],
+  ["GET /v1/domains/{domainId}/counts", "read"],
+  ["POST /v1/contacts/{contactId}/restore", "admin"],
+];
+
 type Document = {
   openapi: string;
   info: { title: string; version: string };
@@ -106,6 +114,37 @@ describe("GET /openapi.json", () => {
     }
     expect(document.paths["/v1/domains/{domainId}"]?.put?.["x-scope"]).toBe("admin");
     expect(document.paths["/v1/contacts"]?.get?.["x-scope"]).toBe("read");
+  });
+
+  it("has the routes of the admin console, with their scopes and query parameters", async () => {
+    const { document } = await fetchDocument();
+    for (const [route, scope] of CONSOLE_ROUTES) {
+      const [method, path] = route.split(" ") as [string, string];
+      expect(document.paths[path]?.[method.toLowerCase()]?.["x-scope"], route).toBe(scope);
+    }
+    type Parameters = { parameters?: { name: string; in: string; required: boolean }[] };
+    const queryOf = (path: string) =>
+      ((document.paths[path]?.get as Parameters | undefined)?.parameters ?? [])
+        .filter((parameter) => parameter.in === "query")
+        .map((parameter) => `${parameter.name}:${parameter.required}`);
+    expect(queryOf("/v1/contacts")).toEqual([
+      "email:false",
+      "name:false",
+      "includeDeleted:false",
+      "limit:false",
+      "cursor:false",
+    ]);
+    expect(queryOf("/v1/domains/{domainId}/users")).toEqual([
+      "linked:false",
+      "limit:false",
+      "cursor:false",
+    ]);
+    expect(queryOf("/v1/domains/{domainId}/outbox")).toEqual([
+      "userId:false",
+      "after:false",
+      "limit:false",
+    ]);
+    expect(queryOf("/v1/domains/{domainId}/sync-jobs")).toEqual(["limit:false", "cursor:false"]);
   });
 
   it("is generated from the zod schemas the routes validate with", async () => {

@@ -9,13 +9,19 @@ import { buildContainer } from "../../src/infrastructure/container/composition-r
 import { TOKENS } from "../../src/infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js";
 import type { StoreRuntime } from "../../src/infrastructure/persistence/store-runtime.js";
-import { type ApiKey, apiKey, type Scope } from "../../src/interfaces/http/api-keys.js";
+import {
+  type ApiKey,
+  apiKey,
+  type RouteScope,
+  type Scope,
+} from "../../src/interfaces/http/api-keys.js";
 import { createHttpApp } from "../../src/interfaces/http/app.js";
 import { API_ROUTES } from "../../src/interfaces/http/routes/index.js";
 import { migratedPglite } from "../support/test-stores.js";
 
 /**
- * Random and malformed requests against the whole app (API.md): whatever arrives, the answer
+ * Random and malformed requests against the whole app (API.md, and the routes docs/http.md adds
+ * for the admin console): whatever arrives, the answer
  * is a 2xx or a documented 4xx, never a 5xx, and every error has the documented shape. The app
  * runs on the in-memory store and on PGlite, which refuses what PostgreSQL refuses (U+0000 in
  * text, integers beyond a column's range). Some requests carry one planted defect or an id at
@@ -41,10 +47,11 @@ const KEY_OF_SECRET = new Map<string, ApiKey>([
 ]);
 const KEYS = [...KEY_OF_SECRET.values()];
 
-const SECRET_OF_SCOPE: Record<Scope, string> = {
+const SECRET_OF_SCOPE: Record<RouteScope, string> = {
   events: SECRETS.events,
   read: SECRETS.read,
   admin: SECRETS.admin,
+  any: SECRETS.events,
 };
 
 /** The kinds each error status may carry (API.md); 500 and 503 are not expected here. */
@@ -86,7 +93,7 @@ interface Expectation {
 interface Template {
   method: Method;
   path: string;
-  scope: Scope | null;
+  scope: RouteScope | null;
   /** A body of the right shape, for requests that should get past validation. */
   body?: fc.Arbitrary<unknown>;
   contentType?: string;
@@ -249,12 +256,26 @@ const csvArb = fc
   )
   .map((lines) => ["userId,email,username,firstName,lastName,name", ...lines].join("\n"));
 
-/** Every route of API.md, whether or not the app has it yet. */
+/** Every route of API.md and of the admin console (docs/http.md). */
 const TEMPLATES: Template[] = [
   { method: "get", path: "/health", scope: null },
   { method: "get", path: "/ready", scope: null },
   { method: "get", path: "/openapi.json", scope: null },
   { method: "get", path: "/docs", scope: null },
+  { method: "get", path: "/v1/me", scope: "any" },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/sync-jobs",
+    scope: "read",
+    query: queryOf("limit", "cursor"),
+  },
+  { method: "get", path: "/v1/domains/{domainId}/counts", scope: "read" },
+  {
+    method: "post",
+    path: "/v1/contacts/{contactId}/restore",
+    scope: "admin",
+    body: fc.constant({}),
+  },
   { method: "get", path: "/v1/domains", scope: "read" },
   { method: "get", path: "/v1/domains/{domainId}", scope: "read" },
   {
@@ -347,7 +368,7 @@ const TEMPLATES: Template[] = [
     method: "get",
     path: "/v1/contacts",
     scope: "read",
-    query: queryOf("email", "includeDeleted"),
+    query: queryOf("email", "name", "includeDeleted", "limit", "cursor"),
   },
   {
     method: "patch",
@@ -377,7 +398,7 @@ const TEMPLATES: Template[] = [
     method: "get",
     path: "/v1/domains/{domainId}/users",
     scope: "admin",
-    query: queryOf("limit", "cursor"),
+    query: queryOf("linked", "limit", "cursor"),
   },
   {
     method: "post",
@@ -390,7 +411,7 @@ const TEMPLATES: Template[] = [
     method: "get",
     path: "/v1/domains/{domainId}/outbox",
     scope: "read",
-    query: queryOf("after", "limit"),
+    query: queryOf("userId", "after", "limit"),
   },
   {
     method: "get",
@@ -410,7 +431,7 @@ const fill = (path: string, id: fc.Arbitrary<string>) => {
   });
 };
 
-const authFor = (scope: Scope | null): Record<string, string> =>
+const authFor = (scope: RouteScope | null): Record<string, string> =>
   scope === null ? {} : { Authorization: `Bearer ${SECRET_OF_SCOPE[scope]}` };
 
 const jsonBuffer = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
@@ -559,6 +580,7 @@ const unstorableUrlPart: fc.Arbitrary<FuzzRequest> = fc
   .tuple(
     fc.constantFrom(
       { path: "/v1/contacts?email=", field: "query.email" },
+      { path: "/v1/contacts?name=", field: "query.name" },
       { path: "/v1/domains/1/links?email=", field: "query.email" },
       { path: "/v1/sync-jobs/", field: "path.jobId" },
     ),
@@ -684,6 +706,24 @@ const ID_ROUTES: {
     scope: "admin",
     ids: [["contactId", "contact"]],
   },
+  {
+    method: "post",
+    path: "/v1/contacts/{contactId}/restore",
+    scope: "admin",
+    ids: [["contactId", "contact"]],
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/sync-jobs",
+    scope: "read",
+    ids: [["domainId", "domain"]],
+  },
+  {
+    method: "get",
+    path: "/v1/domains/{domainId}/counts",
+    scope: "read",
+    ids: [["domainId", "domain"]],
+  },
 ];
 
 /** Each path id at or around an edge of its kind's range: 400 outside it, never 400 inside. */
@@ -761,6 +801,12 @@ const edgeQueryIds: fc.Arbitrary<FuzzRequest> = fc
       {
         path: "/v1/domains/1/outbox",
         name: "after",
+        kind: "user" as const,
+        scope: "read" as const,
+      },
+      {
+        path: "/v1/domains/1/outbox",
+        name: "userId",
         kind: "user" as const,
         scope: "read" as const,
       },
@@ -1203,7 +1249,7 @@ const DOCS_ASSET = /^\/docs\/[\w.-]+\.(css|js|png)$/;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** The route of API.md the request's method and path select, if any. */
+/** The route the request's method and path select, if any. */
 function routeOf(fuzz: FuzzRequest): Template | undefined {
   const path = fuzz.path.split("?")[0] as string;
   const method = fuzz.method === "head" ? "get" : fuzz.method;
@@ -1217,7 +1263,8 @@ function authorised(fuzz: FuzzRequest): boolean {
   if (scope === null) return true;
   const secret = BEARER.exec(fuzz.headers.Authorization ?? "")?.[1];
   const key = secret === undefined ? undefined : KEY_OF_SECRET.get(secret);
-  return key !== undefined && (key.scopes.has(scope) || key.scopes.has("admin"));
+  if (key === undefined) return false;
+  return scope === "any" || key.scopes.has(scope) || key.scopes.has("admin");
 }
 
 /** What is wrong with an answer, or null: API.md's statuses, error shape and media type. */
@@ -1226,7 +1273,7 @@ function problemWith(fuzz: FuzzRequest, answer: Answer): string | null {
   if (status >= 200 && status < 300) {
     const path = fuzz.path.split("?")[0] as string;
     const isAsset = ["get", "head"].includes(fuzz.method) && DOCS_ASSET.test(path);
-    if (!routeOf(fuzz) && !isAsset) return `${status} for a path that is not a route of API.md`;
+    if (!routeOf(fuzz) && !isAsset) return `${status} for a path that is not a route`;
     return authorised(fuzz) ? null : `${status} without a key of the route's scope`;
   }
   const kinds = KINDS_OF_STATUS[status];
@@ -1479,12 +1526,20 @@ interface ListedPage {
 }
 
 /** Follows a listing's cursors from its first page to its last, checking every page. */
-async function walk(path: string, items: string, key: Scope, limit: number, after = "cursor") {
+async function walk(
+  path: string,
+  items: string,
+  key: Scope,
+  limit: number,
+  after = "cursor",
+  filter = "",
+) {
   const all: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 200; pages++) {
-    const query: string =
+    const paging: string =
       cursor === null ? `?limit=${limit}` : `?limit=${limit}&${after}=${cursor}`;
+    const query = filter === "" ? paging : `${paging}&${filter}`;
     const response = await request(server).get(`${path}${query}`).set(authFor(key));
     expect(response.status, `${path}${query}: ${response.text}`).toBe(200);
     const page = response.body as ListedPage;
@@ -1553,7 +1608,7 @@ for (const target of TARGETS) {
       expect(leaked).toEqual([]);
     }, 60_000);
 
-    it("pages through users, links, audit and outbox with the cursors it gave, past the largest user id", async () => {
+    it("pages through users (all, linked, not linked), links, audit and outbox with the cursors it gave, past the largest user id", async () => {
       await fc.assert(
         fc.asyncProperty(pagedUserIds, fc.integer({ min: 1, max: 4 }), async (userIds, limit) => {
           const domain = `/v1/domains/${pagedDomain++}`;
@@ -1581,6 +1636,33 @@ for (const target of TARGETS) {
           }
           const users = await walk(`${domain}/users`, "users", "admin", limit);
           expect(users.map((user) => user.userId)).toEqual(userIds);
+          const linkedOnly = await walk(
+            `${domain}/users`,
+            "users",
+            "admin",
+            limit,
+            "cursor",
+            "linked=true",
+          );
+          expect(linkedOnly.map((user) => user.userId)).toEqual(linked);
+          const others = await walk(
+            `${domain}/users`,
+            "users",
+            "admin",
+            limit,
+            "cursor",
+            "linked=false",
+          );
+          expect(others.map((user) => user.userId)).toEqual(
+            userIds.filter((userId) => !linked.includes(userId)),
+          );
+          const counts = await request(server).get(`${domain}/counts`).set(authFor("read"));
+          expect(counts.body).toEqual({
+            users: userIds.length,
+            linkedUsers: linked.length,
+            notLinkedUsers: userIds.length - linked.length,
+            links: linked.length,
+          });
           const links = await walk(`${domain}/links`, "links", "read", limit);
           expect(links.map((link) => link.userId)).toEqual(linked);
           const audit = await walk(`${domain}/audit`, "entries", "read", limit);

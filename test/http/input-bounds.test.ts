@@ -128,6 +128,8 @@ const DOMAIN_ROUTES: { method: "get" | "post" | "put" | "delete"; path: string; 
     { method: "post", path: "/sync", body: {} },
     { method: "get", path: "/outbox" },
     { method: "get", path: "/audit" },
+    { method: "get", path: "/sync-jobs" },
+    { method: "get", path: "/counts" },
   ];
 
 const KEY_OF_DOMAIN_ROUTE = (route: (typeof DOMAIN_ROUTES)[number]) =>
@@ -229,6 +231,7 @@ for (const testStore of ALL_TEST_STORES) {
         [`/v1/domains/1/links?contactId=${BEYOND_USER_ID}`, "query.contactId", "read"],
         [`/v1/domains/1/audit?userId=${BEYOND_USER_ID}`, "query.userId", "read"],
         [`/v1/domains/1/audit?contactId=${"9".repeat(20)}`, "query.contactId", "read"],
+        [`/v1/domains/1/outbox?userId=${BEYOND_USER_ID}`, "query.userId", "read"],
       ];
       for (const [path, field, key] of cases) {
         const response = await h.http.get(path).set(h.auth(key));
@@ -347,6 +350,7 @@ for (const testStore of ALL_TEST_STORES) {
       const cases: [string, string][] = [
         ["/v1/contacts?email=a%00@x.org", "query.email"],
         ["/v1/domains/1/links?email=a%00@x.org", "query.email"],
+        ["/v1/contacts?name=a%00b", "query.name"],
         ["/v1/sync-jobs/job%00", "path.jobId"],
       ];
       for (const [path, field] of cases) {

@@ -158,3 +158,43 @@ describe("GET /v1/domains/{domainId}/audit", () => {
     expect(response.body.error.kind).toBe("DomainNotFound");
   });
 });
+
+describe("GET /v1/domains/{domainId}/outbox?userId=", () => {
+  it("lists one user's events only, oldest first, paged with after", async () => {
+    const h = makeHarness();
+    await twoEmailChanges(h);
+    const other = await h.http
+      .post("/v1/domains/1/users/6/registered")
+      .set(h.auth("events"))
+      .send({ email: "b@x.org" });
+    await h.http
+      .patch(`/v1/contacts/${other.body.contactId}`)
+      .set(h.auth("admin"))
+      .send({ primaryEmail: "o@x.org" })
+      .expect(200);
+    const all = await h.http.get("/v1/domains/1/outbox").set(h.auth("read"));
+    expect(all.body.events.map((e: { userId: number }) => e.userId)).toEqual([5, 5, 6]);
+    const ofSix = await h.http.get("/v1/domains/1/outbox?userId=6").set(h.auth("read"));
+    expect(ofSix.body).toEqual({ events: [all.body.events[2]], nextCursor: null });
+    const first = await h.http.get("/v1/domains/1/outbox?userId=5&limit=1").set(h.auth("read"));
+    expect(first.body.events).toEqual([all.body.events[0]]);
+    const second = await h.http
+      .get("/v1/domains/1/outbox")
+      .query({ userId: 5, limit: 1, after: first.body.nextCursor })
+      .set(h.auth("read"));
+    expect(second.body).toEqual({ events: [all.body.events[1]], nextCursor: null });
+    const none = await h.http.get("/v1/domains/1/outbox?userId=7").set(h.auth("read"));
+    expect(none.body).toEqual({ events: [], nextCursor: null });
+  });
+
+  it.each([
+    ["userId=me", "must be a positive integer"],
+    ["userId=0", "must be a positive integer"],
+    ["userId=9007199254740992", "must be at most 9007199254740991"],
+  ])("refuses %s with 400 at query.userId", async (query, message) => {
+    const h = makeHarness();
+    const response = await h.http.get(`/v1/domains/1/outbox?${query}`).set(h.auth("read"));
+    expect(response.status).toBe(400);
+    expect(response.body.error.details).toEqual([{ path: "query.userId", message }]);
+  });
+});

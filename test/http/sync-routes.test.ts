@@ -258,6 +258,118 @@ describe("GET /v1/sync-jobs/{jobId}", () => {
   });
 });
 
+describe("GET /v1/domains/{domainId}/sync-jobs", () => {
+  const list = (h: Harness, query = "", domainId = 1) =>
+    h.http.get(`/v1/domains/${domainId}/sync-jobs${query}`).set(h.auth("read"));
+
+  /** Starts a job in domain 1 and waits for it to end; answers its id. */
+  async function endedJob(h: Harness): Promise<string> {
+    const { headers, body } = await start(h).expect(202);
+    await settled(h, headers.location as string);
+    return body.id as string;
+  }
+
+  it("lists the domain's jobs newest first, a running one with its progress", async () => {
+    const h = makeHarness();
+    await h.http.put("/v1/domains/2").set(h.auth("admin")).send({ cms: "drupal" }).expect(200);
+    const first = await endedJob(h);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await endedJob(h);
+    const elsewhere = await start(h, 2).expect(202);
+    await settled(h, elsewhere.headers.location as string);
+    await bigDirectory(h.store, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const running = await start(h).expect(202);
+
+    const response = await list(h);
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body).sort()).toEqual(["jobs", "nextCursor"]);
+    expect(response.body.nextCursor).toBeNull();
+    const jobs = response.body.jobs as Record<string, unknown>[];
+    expect(jobs.map((job) => job.id)).toEqual([running.body.id, second, first]);
+    for (const job of jobs) expectSyncJobShape(job);
+    expect(jobs[0]).toMatchObject({ status: "running", domainId: 1, finishedAt: null });
+    expect(jobs[1]).toEqual((await h.http.get(`/v1/sync-jobs/${second}`).set(h.auth("read"))).body);
+
+    const ended = await settled(h, running.headers.location as string);
+    const after = await list(h);
+    expect(after.body.jobs[0]).toEqual(ended);
+    expect(ended.progress).toEqual({ processed: 2000, total: 2000 });
+    expect((await list(h, "", 2)).body.jobs.map((job: { id: string }) => job.id)).toEqual([
+      elsewhere.body.id,
+    ]);
+  });
+
+  it("pages with limit (default 20, at most 100) and the cursor it gave", async () => {
+    const h = makeHarness();
+    const ids: string[] = [];
+    for (let job = 0; job < 21; job++) ids.unshift(await endedJob(h));
+    const whole = await list(h);
+    expect(whole.body.jobs).toHaveLength(20);
+    expect(whole.body.nextCursor).toEqual(expect.any(String));
+    const all = await list(h, "?limit=100");
+    expect(all.body.jobs).toHaveLength(21);
+    expect(all.body.nextCursor).toBeNull();
+    // Jobs started within the same millisecond keep one order, by id: the listing is stable.
+    const listed = all.body.jobs.map((job: { id: string }) => job.id);
+    expect(new Set(listed)).toEqual(new Set(ids));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const query: string = cursor === null ? "?limit=8" : `?limit=8&cursor=${cursor}`;
+      const response = await list(h, query);
+      expect(response.status, response.text).toBe(200);
+      seen.push(...response.body.jobs.map((job: { id: string }) => job.id));
+      cursor = response.body.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(seen).toEqual(listed);
+  });
+
+  it.each([
+    ["?limit=0", "query.limit", "must be at least 1"],
+    ["?limit=101", "query.limit", "must be at most 100"],
+    ["?limit=1000", "query.limit", "must be an integer from 1 to 100"],
+    ["?limit=x", "query.limit", "must be an integer from 1 to 100"],
+    ["?cursor=12", "query.cursor", "is not a cursor this service gave"],
+    ["?cursor=not-a-cursor", "query.cursor", "is not a cursor this service gave"],
+    ["?cursor=", "query.cursor", "is not a cursor this service gave"],
+    ["?after=1", "query.after", "is not a known field"],
+  ])("refuses %s with 400 naming %s", async (query, path, message) => {
+    const h = makeHarness();
+    const response = await list(h, query);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toEqual({
+      kind: "ValidationFailed",
+      message: expect.any(String),
+      details: [{ path, message }],
+    });
+  });
+
+  it("is 404 DomainNotFound for a domain that does not exist, 400 for a bad id", async () => {
+    const h = makeHarness();
+    const missing = await list(h, "", 9);
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing.body).kind).toBe("DomainNotFound");
+    const bad = await h.http.get("/v1/domains/x/sync-jobs").set(h.auth("read"));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      { path: "path.domainId", message: "must be a positive integer" },
+    ]);
+  });
+
+  it("needs the read scope (admin implies it)", async () => {
+    const h = makeHarness();
+    expect((await h.http.get("/v1/domains/1/sync-jobs")).status).toBe(401);
+    expect((await h.http.get("/v1/domains/1/sync-jobs").set(h.auth("events"))).status).toBe(403);
+    expect((await h.http.get("/v1/domains/1/sync-jobs").set(h.auth("admin"))).status).toBe(200);
+    expect((await h.http.get("/v1/domains/1/sync-jobs").set(h.auth("eventsAndRead"))).status).toBe(
+      200,
+    );
+  });
+});
+
 describe("server shutdown", () => {
   const ADMIN = "admin-secret-for-shutdown";
 

@@ -3,6 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import knex, { type Knex } from "knex";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultDomain, SqlStore } from "../../src/index.js";
+import { migrationSource } from "../../src/infrastructure/persistence/sql/migrations/migration-source.js";
+import { connect } from "../../src/infrastructure/persistence/sql/sql-connection.js";
 import { postgresTestStore, shouldRun, TEST_DATABASE_URL } from "../support/test-stores.js";
 
 /**
@@ -22,7 +24,13 @@ const TABLES = [
   "users",
 ];
 /** Every migration, in the order they run. */
-const MIGRATIONS = ["001-initial-schema", "002-sync-job-heartbeat", "003-lean-link-writes"];
+const MIGRATIONS = [
+  "001-initial-schema",
+  "002-sync-job-heartbeat",
+  "003-lean-link-writes",
+  "004-contact-name-search",
+  "005-outbox-by-user",
+];
 /** knex's own bookkeeping, which stays after a rollback. */
 const KNEX_TABLES = ["knex_migrations", "knex_migrations_lock"];
 
@@ -41,6 +49,8 @@ interface Database {
   /** A new store on this database; several may be open at once. */
   open(): SqlStore;
   probe: Probe;
+  /** A plain knex on this database, closed with it. */
+  knex(): Knex;
 }
 
 const domains = [defaultDomain("drupal")];
@@ -68,6 +78,8 @@ const pglite: Engine = {
       probe: {
         rows: async (sql) => (await db.query<Record<string, unknown>>(sql)).rows,
       },
+      // Not destroyed: destroying knex-pglite closes the PGlite, which the cleanup does.
+      knex: () => connect({ kind: "pglite", pglite: db }),
     };
   },
 };
@@ -82,6 +94,7 @@ const postgres: Engine = {
       searchPath: [schema],
       pool: { min: 0, max: 2 },
     });
+    await probeKnex.raw("create schema ??", [schema]);
     cleanups.push(async () => {
       for (const store of stores) await store.close();
       try {
@@ -102,6 +115,7 @@ const postgres: Engine = {
       probe: {
         rows: async (sql) => (await probeKnex.raw(sql)).rows,
       },
+      knex: () => probeKnex,
     };
   },
 };
@@ -200,8 +214,57 @@ async function expectKeyConstraints(probe: Probe) {
   expect((await failureOf(probe, jobSql("j4", "failed", "null")))?.code).toBe("23502");
 }
 
+/** The migrations up to and including `last`, as the source a database of that time ran. */
+const migrationsUpTo = (last: string): Knex.MigrationSource<string> => ({
+  ...migrationSource,
+  getMigrations: async () =>
+    (await migrationSource.getMigrations([])).filter((migration) => migration <= last),
+});
+
+async function indexesOf(probe: Probe, table: string): Promise<string[]> {
+  const rows = await probe.rows(
+    `select indexname from pg_indexes where schemaname = current_schema() and tablename = '${table}' order by indexname`,
+  );
+  return rows.map((row) => String(row.indexname));
+}
+
 function describeMigrations(name: string, engine: Engine) {
   describe(`migrations on ${name}`, () => {
+    it("004 folds the names of the contacts already there, and 005 indexes the outbox by user", async () => {
+      const { knex: knexOf, probe } = await engine.fresh();
+      const db = knexOf();
+      await db.migrate.latest({ migrationSource: migrationsUpTo("003-lean-link-writes") });
+      await probe.rows(
+        `insert into contacts (id, contact_type, first_name, last_name, display_name, created_at)
+         values (1, 'Individual', 'ÉLODIE', 'Ström', 'ÉLODIE Ström', now()),
+                (2, 'Organization', null, null, 'ΟΔΟΣ 50%_off', now())`,
+      );
+      await db.migrate.latest({ migrationSource });
+      expect(await migrationsRun(probe)).toEqual(MIGRATIONS);
+      expect(
+        await probe.rows(
+          "select id::int as id, first_name_folded, last_name_folded, display_name_folded from contacts order by id",
+        ),
+      ).toEqual([
+        {
+          id: 1,
+          first_name_folded: "élodie",
+          last_name_folded: "ström",
+          display_name_folded: "élodie ström",
+        },
+        {
+          id: 2,
+          first_name_folded: null,
+          last_name_folded: null,
+          display_name_folded: "οδοσ 50%_off",
+        },
+      ]);
+      expect(await indexesOf(probe, "outbox_events")).toContain("outbox_by_user");
+      // A trigram index only where pg_trgm is: the test PostgreSQL has it, PGlite does not.
+      const trigrams = (await indexesOf(probe, "contacts")).includes("contacts_by_folded_name");
+      expect(trigrams).toBe(name === "postgres");
+    });
+
     it("create every table with its key constraints, roll back to nothing and migrate again", async () => {
       const { open, probe } = await engine.fresh();
       const store = open();

@@ -1,12 +1,12 @@
 /** One page of a keyset-paged listing; `next` is null on the last page. */
-export interface Page<T> {
+export interface Page<T, K = number> {
   items: T[];
   /** The key to pass as `after` for the next page. */
-  next: number | null;
+  next: K | null;
 }
 
-export interface PageRequest {
+export interface PageRequest<K = number> {
   limit: number;
-  /** Items come after this key (a userId, or an entry's sequence number). */
-  after?: number;
+  /** Items come after this key (a userId, an entry's sequence number, a contact id…). */
+  after?: K;
 }

@@ -1,5 +1,6 @@
 import type { ResultAsync } from "neverthrow";
 import type { DomainId, SyncFailure, SyncReport } from "../../domain/index.js";
+import type { Page, PageRequest } from "./page.js";
 import type { StoreError } from "./store-errors.js";
 
 export type SyncJobStatus = "running" | "succeeded" | "failed";
@@ -80,6 +81,17 @@ export const syncAlreadyRunning = (
   runningJobId,
 });
 
+/** Where a job stands in a domain's listing: newest first, ties in descending id order. */
+export interface SyncJobKey {
+  startedAt: Date;
+  id: string;
+}
+
+export const syncJobKeyOf = (job: SyncJob): SyncJobKey => ({
+  startedAt: job.startedAt,
+  id: job.id,
+});
+
 /** Which running jobs to end as orphans, and how. */
 export interface OrphanedJobs {
   /** A running job whose heartbeat is older than this is an orphan, wherever it runs… */
@@ -120,6 +132,14 @@ export interface SyncJobRepository {
    */
   finish(id: string, ending: SyncJobEnding, at: Date): ResultAsync<void, StoreError>;
   get(id: string): ResultAsync<SyncJob | null, StoreError>;
+  /**
+   * The domain's jobs, running ones too, newest first (by startedAt, then by id compared
+   * character by character, both descending), after the job whose key is `page.after`.
+   */
+  list(
+    domainId: DomainId,
+    page: PageRequest<SyncJobKey>,
+  ): ResultAsync<Page<SyncJob, SyncJobKey>, StoreError>;
   /**
    * Fails the running jobs whose owner is gone, answering how many: those whose heartbeat
    * stopped, and, on a store that ties jobs to sessions (PostgreSQL), at once those whose

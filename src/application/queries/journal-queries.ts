@@ -1,6 +1,6 @@
 import { errAsync, ok, type ResultAsync } from "neverthrow";
 import type { AuditEntry, ContactId, DomainId, UserId } from "../../domain/index.js";
-import type { AuditFilter, OutboxEvent, UnitOfWork } from "../ports/index.js";
+import type { AuditFilter, OutboxEvent, OutboxFilter, UnitOfWork } from "../ports/index.js";
 import {
   type CursorPage,
   type CursorRequest,
@@ -31,17 +31,25 @@ export class ListAudit {
   }
 }
 
-/** Events for the CMS to apply, oldest first, after the event whose id is `cursor`. */
+export interface ListOutboxInput extends CursorRequest {
+  domainId: DomainId;
+  userId?: UserId;
+}
+
+/**
+ * Events for the CMS to apply, oldest first, after the event whose id is `cursor`; of one
+ * user only when `userId` is given.
+ */
 export class ListOutbox {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute(
-    input: CursorRequest & { domainId: DomainId },
-  ): ResultAsync<CursorPage<OutboxEvent>, DomainReadError> {
+  execute(input: ListOutboxInput): ResultAsync<CursorPage<OutboxEvent>, DomainReadError> {
     const page = pageRequestOf(input);
     if (page.isErr()) return errAsync(page.error);
-    return readInDomain(this.uow, { domainId: input.domainId }, async (stores) =>
-      ok(cursorPageOf(await stores.outbox.list(input.domainId, page.value))),
+    const filter: OutboxFilter = {};
+    if (input.userId !== undefined) filter.userId = input.userId;
+    return readInDomain(this.uow, { domainId: input.domainId, ...filter }, async (stores) =>
+      ok(cursorPageOf(await stores.outbox.list(input.domainId, page.value, filter))),
     );
   }
 }

@@ -2,6 +2,7 @@ import type { Container } from "inversify";
 import {
   type Clock,
   type CmsUserSources,
+  CountDomainUsers,
   CreateContact,
   FindContactsByEmail,
   GetContact,
@@ -17,9 +18,12 @@ import {
   ListDomains,
   ListLinks,
   ListOutbox,
+  ListSyncJobs,
   ListUsers,
   PutDomain,
   RecordAnonymousInteraction,
+  RestoreContact,
+  SearchContactsByName,
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
@@ -69,6 +73,7 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.UpdateContact, (uow, clock) => new UpdateContact(uow, clock));
   withStore(TOKENS.SyncContactEmail, (uow, clock) => new SyncContactEmail(uow, clock));
   withStore(TOKENS.TrashContact, (uow) => new TrashContact(uow));
+  withStore(TOKENS.RestoreContact, (uow) => new RestoreContact(uow));
   withStore(TOKENS.PutDomain, (uow) => new PutDomain(uow));
   withStore(TOKENS.SynchronizeAllUsers, (uow, clock) => new SynchronizeAllUsers(uow, clock));
   // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.
@@ -84,15 +89,24 @@ export function bindUseCases(container: Container) {
     .bind(TOKENS.GetSyncJob)
     .toResolvedValue((jobs: SyncJobRepository) => new GetSyncJob(jobs), [TOKENS.SyncJobs])
     .inSingletonScope();
+  container
+    .bind(TOKENS.ListSyncJobs)
+    .toResolvedValue(
+      (uow: UnitOfWork, jobs: SyncJobRepository) => new ListSyncJobs(uow, jobs),
+      [TOKENS.UnitOfWork, TOKENS.SyncJobs],
+    )
+    .inSingletonScope();
   withStore(TOKENS.GetDomain, (uow) => new GetDomain(uow));
   withStore(TOKENS.ListDomains, (uow) => new ListDomains(uow));
   withStore(TOKENS.GetLink, (uow) => new GetLink(uow));
   withStore(TOKENS.ListLinks, (uow) => new ListLinks(uow));
   withStore(TOKENS.GetContact, (uow) => new GetContact(uow));
   withStore(TOKENS.FindContactsByEmail, (uow) => new FindContactsByEmail(uow));
+  withStore(TOKENS.SearchContactsByName, (uow) => new SearchContactsByName(uow));
   withStore(TOKENS.ListAudit, (uow) => new ListAudit(uow));
   withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
   withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));
+  withStore(TOKENS.CountDomainUsers, (uow) => new CountDomainUsers(uow));
   withStore(TOKENS.ImportUsers, (uow) => new ImportUsers(uow));
   const withSources = <T>(
     target: Token<T>,

@@ -3,6 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 export const SCOPES = ["events", "read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** What a route asks of a key: a scope, or `any` valid key whatever its scopes. */
+export type RouteScope = Scope | "any";
+
 export interface ApiKey {
   name: string;
   scopes: ReadonlySet<Scope>;
@@ -80,5 +83,9 @@ export function findKey(keys: readonly ApiKey[], secret: string): ApiKey | undef
 }
 
 /** admin implies the other two scopes (API.md). */
-export const allows = (key: ApiKey, scope: Scope): boolean =>
-  key.scopes.has(scope) || key.scopes.has("admin");
+export const allows = (key: ApiKey, scope: RouteScope): boolean =>
+  scope === "any" || key.scopes.has(scope) || key.scopes.has("admin");
+
+/** The scopes a key has in effect, in the order of SCOPES: all three for an admin key. */
+export const effectiveScopes = (key: ApiKey): Scope[] =>
+  SCOPES.filter((scope) => allows(key, scope));

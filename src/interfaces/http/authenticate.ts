@@ -1,9 +1,12 @@
 import type { NextFunction, Request, Response } from "express";
-import { type ApiKey, allows, findKey, type Scope } from "./api-keys.js";
+import { type ApiKey, allows, findKey, type RouteScope } from "./api-keys.js";
 import { sendError } from "./http-errors.js";
 
-/** Checks the bearer key and its scope; the key is left in `response.locals.apiKey`. */
-export function authenticate(keys: readonly ApiKey[], scope: Scope) {
+/**
+ * Checks the bearer key and its scope (`any`: a valid key is enough); the key is left in
+ * `response.locals.apiKey`.
+ */
+export function authenticate(keys: readonly ApiKey[], scope: RouteScope) {
   return (request: Request, response: Response, next: NextFunction) => {
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

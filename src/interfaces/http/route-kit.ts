@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DECIMAL_ID, type IdKind, MAX_ID, parseId } from "../../domain/index.js";
 import type { UseCases } from "../../infrastructure/container/use-cases.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
-import type { Scope } from "./api-keys.js";
+import type { RouteScope } from "./api-keys.js";
 import type { HttpError } from "./http-errors.js";
 import { httpErrorOf, type UseCaseError } from "./use-case-errors.js";
 
@@ -32,8 +32,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** In OpenAPI form: `/v1/domains/{domainId}`. */
   path: string;
-  /** null: open to anyone (health, docs). */
-  scope: Scope | null;
+  /** null: open to anyone (health, docs); `any`: any valid key. */
+  scope: RouteScope | null;
   summary: string;
   tags: string[];
   params?: z.ZodType<P>;

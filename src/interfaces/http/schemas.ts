@@ -94,11 +94,20 @@ export const contactPatchSchema = z.strictObject({
 
 export const syncStartSchema = z.strictObject({ dryRun: z.boolean().optional() });
 
-export const limitQuery = z
-  .string()
-  .regex(/^\d{1,4}$/, "must be an integer from 1 to 1000")
-  .transform(Number)
-  .pipe(z.number().int().min(1, "must be at least 1").max(1000, "must be at most 1000"));
+/** `?limit=` of a listing that gives at most `max` items a page. */
+export const limitQueryUpTo = (max: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${String(max).length}}$`), `must be an integer from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, "must be at least 1").max(max, `must be at most ${max}`));
+
+export const limitQuery = limitQueryUpTo(1000);
+
+/** A query flag: `true` or `false`, nothing else. */
+export const booleanQuery = z
+  .enum(["true", "false"], "must be true or false")
+  .transform((value) => value === "true");
 
 export const cursorQuery = z.string().max(100);
 

@@ -208,5 +208,16 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
       expect(await findById(id as number)).toEqual({ ...before, isDeleted: true });
       expect((await findById(other as number))?.isDeleted).toBe(false);
     });
+
+    it("restoreFromTrash takes the contact out of the trash and keeps everything else", async () => {
+      const [id] = await createContacts(store(), individual(["a@x.org"], { firstName: "Ann" }));
+      const before = await findById(id as number);
+      await write(store(), (stores) => stores.contacts.moveToTrash(id as number));
+      await write(store(), (stores) => stores.contacts.restoreFromTrash(id as number));
+      expect(await findById(id as number)).toEqual(before);
+      expect((await findByEmailKey("a@x.org")).map((c) => c.id)).toEqual([id]);
+      await write(store(), (stores) => stores.contacts.restoreFromTrash(id as number));
+      expect(await findById(id as number)).toEqual(before);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { describeAuditLogContract } from "./audit-log.contract.js";
+import { describeContactNameSearchContract } from "./contact-name-search.contract.js";
 import { describeContactRepositoryContract } from "./contact-repository.contract.js";
 import { describeDomainRepositoryContract } from "./domain-repository.contract.js";
 import { describeLinkRepositoryContract } from "./link-repository.contract.js";
@@ -16,6 +17,7 @@ export type { MakeStore } from "./support.js";
  */
 export function describePortContracts(storeName: string, makeStore: MakeStore) {
   describeContactRepositoryContract(storeName, makeStore);
+  describeContactNameSearchContract(storeName, makeStore);
   describeLinkRepositoryContract(storeName, makeStore);
   describeUserDirectoryContract(storeName, makeStore);
   describeDomainRepositoryContract(storeName, makeStore);

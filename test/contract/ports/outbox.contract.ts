@@ -74,6 +74,39 @@ export function describeOutboxContract(storeName: string, makeStore: MakeStore) 
       expect(afterId.items.map(withoutId)).toEqual(events.slice(3));
     });
 
+    it("lists one user's events only when asked, oldest first, paging after an event's id", async () => {
+      await appendAll(
+        event({ userId: 7, email: "a@x.org" }),
+        event({ userId: 8, email: "b@x.org" }),
+        event({ userId: 7, email: "c@x.org" }),
+        event({ domainId: 2, userId: 7, email: "d@x.org" }),
+        event({ userId: 8, email: "e@x.org" }),
+        event({ userId: 7, email: "f@x.org" }),
+      );
+      const emails = (items: OutboxEvent[]) => items.map((e) => e.email);
+      const ofSeven = await outbox((s) => s.outbox.list(1, { limit: 10 }, { userId: 7 }));
+      expect([emails(ofSeven.items), ofSeven.next]).toEqual([
+        ["a@x.org", "c@x.org", "f@x.org"],
+        null,
+      ]);
+      const first = await outbox((s) => s.outbox.list(1, { limit: 2 }, { userId: 7 }));
+      expect(emails(first.items)).toEqual(["a@x.org", "c@x.org"]);
+      expect(first.next).toBe(Number(first.items[1]?.id));
+      const rest = await outbox((s) =>
+        s.outbox.list(1, { limit: 2, after: first.next as number }, { userId: 7 }),
+      );
+      expect([emails(rest.items), rest.next]).toEqual([["f@x.org"], null]);
+      const ofEight = await outbox((s) => s.outbox.list(1, { limit: 10 }, { userId: 8 }));
+      expect(emails(ofEight.items)).toEqual(["b@x.org", "e@x.org"]);
+      expect(await outbox((s) => s.outbox.list(1, { limit: 10 }, { userId: 9 }))).toEqual({
+        items: [],
+        next: null,
+      });
+      expect(emails((await outbox((s) => s.outbox.list(1, { limit: 10 }, {}))).items)).toHaveLength(
+        5,
+      );
+    });
+
     it("a page that ends exactly at the last event has next null", async () => {
       await appendAll(event({ userId: 1 }), event({ userId: 2 }));
       const page = await outbox((s) => s.outbox.list(1, { limit: 2 }));

@@ -3,6 +3,7 @@ import {
   emptySyncReport,
   type NewSyncJob,
   type SyncJob,
+  type SyncJobKey,
   type SyncReport,
 } from "../../../src/index.js";
 import { errorOf, freshStorePerTest, type MakeStore, okValue, T0, T1, T2 } from "./support.js";
@@ -155,6 +156,54 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
       expect(
         okValue(await jobs().failOrphaned({ heartbeatBefore: T1, at: T2, message: "again" })),
       ).toBe(1);
+    });
+
+    it("list gives a domain's jobs newest first, ties by id descending, running ones with their progress", async () => {
+      // One running job per domain: the others are ended as soon as they are created.
+      const ended = async (job: NewSyncJob) => {
+        await create(job);
+        okValue(await jobs().finish(job.id, ENDED, T2));
+      };
+      await ended(aJob("a-old", 1, T0));
+      await ended(aJob("b-tie", 1, T1));
+      await ended(aJob("d-tie", 1, T1));
+      await ended(aJob("c-tie", 1, T1));
+      await ended(aJob("elsewhere", 2, T2));
+      await create(aJob("z-running", 1, T2));
+      okValue(await jobs().recordProgress("z-running", { processed: 4, total: 9 }, T2));
+      const list = async (limit: number, after?: SyncJobKey) =>
+        okValue(await jobs().list(1, after === undefined ? { limit } : { limit, after }));
+
+      const all = await list(10);
+      expect(all.items.map((job) => job.id)).toEqual([
+        "z-running",
+        "d-tie",
+        "c-tie",
+        "b-tie",
+        "a-old",
+      ]);
+      expect(all.next).toBeNull();
+      expect(all.items[0]).toEqual(await get("z-running"));
+      expect(all.items[0]).toMatchObject({
+        status: "running",
+        progress: { processed: 4, total: 9 },
+      });
+      expect(all.items[1]).toEqual(await get("d-tie"));
+
+      const first = await list(2);
+      expect(first.items.map((job) => job.id)).toEqual(["z-running", "d-tie"]);
+      expect(first.next).toEqual({ startedAt: T1, id: "d-tie" });
+      const second = await list(2, first.next as SyncJobKey);
+      expect(second.items.map((job) => job.id)).toEqual(["c-tie", "b-tie"]);
+      const last = await list(2, second.next as SyncJobKey);
+      expect(last).toEqual({ items: [await get("a-old")], next: null });
+
+      // A key between jobs (as of a job since gone, or never there) pages on from where it stands.
+      const between = await list(10, { startedAt: T1, id: "c-tiez" });
+      expect(between.items.map((job) => job.id)).toEqual(["c-tie", "b-tie", "a-old"]);
+      expect(okValue(await jobs().list(3, { limit: 10 }))).toEqual({ items: [], next: null });
+      expect((await list(4)).next).toEqual({ startedAt: T1, id: "b-tie" });
+      expect((await list(5)).next).toBeNull();
     });
 
     it("creates at the same moment for one domain: exactly one succeeds", async () => {

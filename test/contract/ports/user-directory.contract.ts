@@ -1,7 +1,17 @@
 import { err } from "neverthrow";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type CmsUser, PROFILE_FIELDS, type Stores } from "../../../src/index.js";
-import { aUser, freshStorePerTest, type MakeStore, putDomains, read, write } from "./support.js";
+import {
+  aLink,
+  aUser,
+  createContacts,
+  freshStorePerTest,
+  individual,
+  type MakeStore,
+  putDomains,
+  read,
+  write,
+} from "./support.js";
 
 /** A small deterministic generator (mulberry32), so that a failing case can be replayed. */
 function random(seed: number) {
@@ -214,6 +224,74 @@ export function describeUserDirectoryContract(storeName: string, makeStore: Make
       expect(await between(9, null)).toEqual([Number.MAX_SAFE_INTEGER]);
       expect(await between(9, 9)).toEqual([]);
       expect(await users((s) => s.users.userIdsBetween(3, 0, null, 10))).toEqual([]);
+    });
+
+    /** Links users of domain 1 (and one of domain 2) to contacts of their own. */
+    const linkUsers = async (domainId: number, userIds: number[]) => {
+      const contacts = await createContacts(
+        store(),
+        ...userIds.map((userId) => individual([`u${domainId}-${userId}@x.org`])),
+      );
+      await write(store(), async (s) => {
+        for (const [index, userId] of userIds.entries()) {
+          await s.links.insert(aLink(domainId, userId, contacts[index] as number, "u@x.org"));
+        }
+      });
+    };
+
+    it("list with linked keeps only the users linked in the domain, or only the others, in full pages", async () => {
+      await putAll(...Array.from({ length: 12 }, (_, index) => aUser(1, index + 1)), aUser(2, 3));
+      // Users 2 to 9 linked in a row, then 12; user 3 is linked in domain 2 only as well.
+      await linkUsers(1, [2, 3, 4, 5, 6, 7, 8, 9, 12]);
+      await linkUsers(2, [3, 10]);
+      const ids = (items: CmsUser[]) => items.map((user) => user.userId);
+      const page = (linked: boolean, limit: number, after?: number) =>
+        users((s) =>
+          s.users.list(1, after === undefined ? { limit } : { limit, after }, { linked }),
+        );
+      const unlinked = await page(false, 2);
+      expect([ids(unlinked.items), unlinked.next]).toEqual([[1, 10], 10]);
+      expect(unlinked.items[0]).toEqual(aUser(1, 1));
+      const rest = await page(false, 2, 10);
+      expect([ids(rest.items), rest.next]).toEqual([[11], null]);
+      const linked = await page(true, 4);
+      expect([ids(linked.items), linked.next]).toEqual([[2, 3, 4, 5], 5]);
+      const more = await page(true, 4, 5);
+      expect([ids(more.items), more.next]).toEqual([[6, 7, 8, 9], 9]);
+      const last = await page(true, 4, 9);
+      expect([ids(last.items), last.next]).toEqual([[12], null]);
+      expect(
+        ids((await users((s) => s.users.list(2, { limit: 9 }, { linked: true }))).items),
+      ).toEqual([3]);
+      const all = await users((s) => s.users.list(1, { limit: 20 }, {}));
+      expect(ids(all.items)).toHaveLength(12);
+    });
+
+    it("countWithLinks counts the users, those linked in the domain, and all its links", async () => {
+      expect(await users((s) => s.users.countWithLinks(1))).toEqual({
+        users: 0,
+        linkedUsers: 0,
+        links: 0,
+      });
+      await putAll(aUser(1, 1), aUser(1, 2), aUser(1, 3), aUser(2, 1), aUser(2, 2));
+      // User 1 of domain 1 linked; users 8 and 9 linked without being in the directory.
+      await linkUsers(1, [1, 8, 9]);
+      await linkUsers(2, [1, 2]);
+      expect(await users((s) => s.users.countWithLinks(1))).toEqual({
+        users: 3,
+        linkedUsers: 1,
+        links: 3,
+      });
+      expect(await users((s) => s.users.countWithLinks(2))).toEqual({
+        users: 2,
+        linkedUsers: 2,
+        links: 2,
+      });
+      expect(await users((s) => s.users.countWithLinks(3))).toEqual({
+        users: 0,
+        linkedUsers: 0,
+        links: 0,
+      });
     });
 
     it("count counts the users of one domain", async () => {

@@ -138,7 +138,10 @@ export function send(harness: Harness, sample: SampleRequest, headers: Record<st
   return sample.body === undefined ? call : call.send(sample.body as object);
 }
 
-/** A valid request to every route of API.md that needs a key, with the scope it needs. */
+/**
+ * A valid request to every route that needs a key and asks the store, with the scope it needs
+ * (`GET /v1/me`, open to any key, has tests of its own).
+ */
 export const SCOPED_SAMPLES: (SampleRequest & { scope: "events" | "read" | "admin" })[] = [
   { scope: "read", method: "get", path: "/v1/domains" },
   { scope: "read", method: "get", path: "/v1/domains/1" },
@@ -179,6 +182,13 @@ export const SCOPED_SAMPLES: (SampleRequest & { scope: "events" | "read" | "admi
   { scope: "admin", method: "get", path: "/v1/domains/1/users" },
   { scope: "read", method: "get", path: "/v1/domains/1/outbox" },
   { scope: "read", method: "get", path: "/v1/domains/1/audit" },
+  // Beyond API.md, for the admin console (docs/http.md).
+  { scope: "read", method: "get", path: "/v1/domains/1/sync-jobs" },
+  { scope: "read", method: "get", path: "/v1/domains/1/counts" },
+  { scope: "read", method: "get", path: "/v1/contacts?name=ada" },
+  { scope: "admin", method: "post", path: "/v1/contacts/1/restore" },
+  { scope: "admin", method: "get", path: "/v1/domains/1/users?linked=false" },
+  { scope: "read", method: "get", path: "/v1/domains/1/outbox?userId=5" },
 ];
 
 /** The keys that lack a scope (admin implies the other two). */

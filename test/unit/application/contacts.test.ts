@@ -110,6 +110,83 @@ describe("getContact and findContactsByEmail", () => {
   });
 });
 
+describe("searchContactsByName", () => {
+  it.each([
+    ["", ["name"]],
+    ["   ", ["name"]],
+    ["x".repeat(201), ["name"]],
+    ["a\u0000b", ["name"]],
+    ["a\ud800b", ["name"]],
+    [7, ["name"]],
+  ])("refuses name %j", async (name, paths) => {
+    const { app, calls } = harness();
+    const input = { name: name as unknown as string };
+    expect(await expectInvalid(app.searchContactsByName.execute(input))).toEqual(paths);
+    expect(calls).toEqual([]);
+  });
+
+  it("reports a bad name and bad paging together, and takes limit up to 100", async () => {
+    const { app } = harness();
+    expect(
+      await expectInvalid(app.searchContactsByName.execute({ name: "", limit: 101, cursor: "x" })),
+    ).toEqual(["name", "limit", "cursor"]);
+    await expectOk(app.searchContactsByName.execute({ name: "a", limit: 100 }));
+    await expectOk(app.searchContactsByName.execute({ name: ` ${"y".repeat(200)} ` }));
+  });
+
+  it("finds names containing the text, trimmed, whatever its case, lowest id first", async () => {
+    const { app } = harness();
+    const ann = await expectOk(app.createContact.execute({ firstName: "Ann", lastName: "Öberg" }));
+    const org = await expectOk(
+      app.createContact.execute({ contactType: "Organization", displayName: "ÖBB Annex" }),
+    );
+    await expectOk(app.createContact.execute({ firstName: "Bob" }));
+    const found = await expectOk(app.searchContactsByName.execute({ name: " öb " }));
+    expect(found).toEqual({ items: [ann, org], nextCursor: null });
+    const first = await expectOk(app.searchContactsByName.execute({ name: "ANN", limit: 1 }));
+    expect(first).toEqual({ items: [ann], nextCursor: String(ann.id) });
+    const rest = await expectOk(
+      app.searchContactsByName.execute({ name: "ann", limit: 1, cursor: String(ann.id) }),
+    );
+    expect(rest).toEqual({ items: [org], nextCursor: null });
+  });
+});
+
+describe("restoreContact", () => {
+  it.each(BAD_IDS)("refuses contactId %s", async (id) => {
+    const { app, calls } = harness();
+    expect(await expectInvalid(app.restoreContact.execute({ contactId: id }))).toEqual([
+      "contactId",
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("a missing contact is ContactNotFound", async () => {
+    const { app } = harness();
+    expect(await expectErr(app.restoreContact.execute({ contactId: 4 }))).toMatchObject({
+      kind: "ContactNotFound",
+      contactId: 4,
+    });
+  });
+
+  it("takes a trashed contact out of the trash; one not in the trash is not written", async () => {
+    const { app, calls } = harness();
+    const contact = await expectOk(
+      app.createContact.execute({ firstName: "Ada", emails: [{ email: "a@x.org" }] }),
+    );
+    await expectOk(app.trashContact.execute({ contactId: contact.id }));
+    expect(await contactsWith(app, "a@x.org", false)).toEqual([]);
+    expect(await expectOk(app.restoreContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect(await expectOk(app.getContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect((await contactsWith(app, "a@x.org", false)).map((found) => found.id)).toEqual([
+      contact.id,
+    ]);
+    calls.length = 0;
+    expect(await expectOk(app.restoreContact.execute({ contactId: contact.id }))).toEqual(contact);
+    expect(writesOf(calls)).toEqual([]);
+  });
+});
+
 describe("updateContact", () => {
   it.each(BAD_IDS)("refuses contactId %s", async (id) => {
     const { app } = harness();

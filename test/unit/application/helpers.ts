@@ -63,6 +63,7 @@ const WRITE_METHODS = new Set([
   "setPrimaryEmail",
   "rename",
   "moveToTrash",
+  "restoreFromTrash",
   "insert",
   "updateUfName",
   "remove",

@@ -1,6 +1,13 @@
 import type { ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
-import type { Civilink, CursorPage, CursorRequest, DomainId } from "../../../src/index.js";
+import {
+  type Civilink,
+  type CursorPage,
+  type CursorRequest,
+  type DomainId,
+  MAX_SYNC_JOB_CURSOR_LENGTH,
+  SYNC_JOB_CURSOR,
+} from "../../../src/index.js";
 import {
   BAD_IDS,
   expectErr,
@@ -36,6 +43,8 @@ const DOMAIN_QUERIES: [string, DomainQuery][] = [
   ["listAudit", (app, domainId) => app.listAudit.execute({ domainId })],
   ["listOutbox", (app, domainId) => app.listOutbox.execute({ domainId })],
   ["listUsers", (app, domainId) => app.listUsers.execute({ domainId })],
+  ["listSyncJobs", (app, domainId) => app.listSyncJobs.execute({ domainId })],
+  ["countDomainUsers", (app, domainId) => app.countDomainUsers.execute({ domainId })],
 ];
 
 describe("domain-scoped queries", () => {
@@ -88,6 +97,70 @@ describe("domain-scoped queries", () => {
     const { app } = harness();
     await expectOk(list(app, { limit: 1 }));
     await expectOk(list(app, { limit: 1000 }));
+  });
+
+  it.each([...BAD_PAGING, [{ limit: 101 }, ["limit"]] as [CursorRequest, string[]]])(
+    "listSyncJobs refuses paging %j",
+    async (paging, paths) => {
+      const { app, calls } = harness();
+      expect(await expectInvalid(app.listSyncJobs.execute({ domainId: 1, ...paging }))).toEqual(
+        paths,
+      );
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it("listSyncJobs accepts limit 1 and 100, and only the cursors it gave", async () => {
+    const { app } = harness();
+    await expectOk(app.listSyncJobs.execute({ domainId: 1, limit: 1 }));
+    await expectOk(app.listSyncJobs.execute({ domainId: 1, limit: 100 }));
+    for (const cursor of ["MTIz", "MTIzLg", "LmpvYg", "MDEuam9i", "OTk5OTk5OTk5OTk5OTk5OTkuam9i"]) {
+      expect(
+        await expectInvalid(app.listSyncJobs.execute({ domainId: 1, cursor })),
+        cursor,
+      ).toEqual(["cursor"]);
+    }
+  });
+});
+
+describe("the sync job cursor", () => {
+  it.each([
+    ["a UUID", "9a1b0c4e-1234-4000-8000-00000000abcd"],
+    ["the longest id, beyond ASCII", `${"é😀".repeat(33)}x`],
+  ])("gives back the key of %s", (_label, id) => {
+    const key = { startedAt: new Date("2024-03-04T05:06:07.089Z"), id };
+    const cursor = SYNC_JOB_CURSOR.write(key);
+    expect(cursor).toMatch(/^[\w-]+$/);
+    expect(cursor.length).toBeLessThanOrEqual(MAX_SYNC_JOB_CURSOR_LENGTH);
+    expect(SYNC_JOB_CURSOR.read(cursor)).toEqual(key);
+  });
+
+  it("reads no other text as a key", () => {
+    const over = SYNC_JOB_CURSOR.write({ startedAt: new Date(0), id: "x".repeat(101) });
+    for (const text of ["", "=", "a+b", "a/b", "_w", "x".repeat(600), over]) {
+      expect(SYNC_JOB_CURSOR.read(text), text).toBeNull();
+    }
+  });
+});
+
+describe("listSyncJobs", () => {
+  it("lists the domain's jobs newest first, a page at a time", async () => {
+    const { app } = harness();
+    const started = [];
+    for (let job = 0; job < 3; job++) {
+      started.unshift(await expectOk(app.startSyncJob.execute({ domainId: 1 })));
+      await app.startSyncJob.whenIdle();
+    }
+    const ids = started.map((job) => job.id);
+    const { pages, cursors } = await allPages(
+      (paging) => expectOk(app.listSyncJobs.execute({ domainId: 1, ...paging })),
+      2,
+    );
+    expect(pages.map((page) => page.map((job) => job.id))).toEqual([ids.slice(0, 2), ids.slice(2)]);
+    expect(pages[1]?.[0]?.status).toBe("succeeded");
+    expect(cursors).toEqual([expect.any(String), null]);
+    await putDomain(app, 2, { cms: "drupal" });
+    expect((await expectOk(app.listSyncJobs.execute({ domainId: 2 }))).items).toEqual([]);
   });
 });
 
@@ -353,6 +426,40 @@ describe("listOutbox", () => {
     await expectOk(app.syncContactEmail.execute({ contactId, email: "f@x.org" }));
     const fresh = await expectOk(app.listOutbox.execute({ domainId: 1, cursor: lastId }));
     expect(fresh.items.map((event) => event.email)).toEqual(["f@x.org"]);
+  });
+});
+
+describe("listUsers with linked, listOutbox with userId, countDomainUsers", () => {
+  it.each(["yes", 1, null])("listUsers refuses linked %j", async (linked) => {
+    const { app, calls } = harness();
+    const input = { domainId: 1, linked: linked as unknown as boolean };
+    expect(await expectInvalid(app.listUsers.execute(input))).toEqual(["linked"]);
+    expect(calls).toEqual([]);
+  });
+
+  it.each(BAD_IDS)("listOutbox refuses userId %s", async (userId) => {
+    const { app, calls } = harness();
+    expect(await expectInvalid(app.listOutbox.execute({ domainId: 1, userId }))).toEqual([
+      "userId",
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("listUsers keeps the linked users or the others; countDomainUsers counts both", async () => {
+    const { app } = harness();
+    await login(app, 1, 3, { email: "a@x.org" });
+    await login(app, 1, 4, { username: "no email" });
+    await login(app, 1, 5, { email: "b@x.org" });
+    const ids = async (linked: boolean) =>
+      (await expectOk(app.listUsers.execute({ domainId: 1, linked }))).items.map((u) => u.userId);
+    expect(await ids(true)).toEqual([3, 5]);
+    expect(await ids(false)).toEqual([4]);
+    expect(await expectOk(app.countDomainUsers.execute({ domainId: 1 }))).toEqual({
+      users: 3,
+      linkedUsers: 2,
+      notLinkedUsers: 1,
+      links: 2,
+    });
   });
 });
 

@@ -60,6 +60,7 @@ const USE_CASES: [string, Call][] = [
   ["updateContact", (app) => app.updateContact.execute({ contactId: 1, firstName: "Ada" })],
   ["syncContactEmail", (app) => app.syncContactEmail.execute({ contactId: 1, email: "e@x.org" })],
   ["trashContact", (app) => app.trashContact.execute({ contactId: 1 })],
+  ["restoreContact", (app) => app.restoreContact.execute({ contactId: 1 })],
   ["putDomain", (app) => app.putDomain.execute({ domainId: 2, definition: { cms: "joomla" } })],
   ["synchronizeAllUsers", (app) => app.synchronizeAllUsers.execute({ domainId: 1 })],
   [
@@ -74,15 +75,18 @@ const USE_CASES: [string, Call][] = [
         .execute({ domainId: 1, dryRun: true })
         .andThen((job) => app.getSyncJob.execute({ jobId: job.id })),
   ],
+  ["listSyncJobs", (app) => app.listSyncJobs.execute({ domainId: 1 })],
   ["getDomain", (app) => app.getDomain.execute({ domainId: 1 })],
   ["listDomains", (app) => app.listDomains.execute()],
   ["getLink", (app) => app.getLink.execute({ domainId: 1, userId: 5 })],
   ["listLinks", (app) => app.listLinks.execute({ domainId: 1 })],
   ["getContact", (app) => app.getContact.execute({ contactId: 1 })],
   ["findContactsByEmail", (app) => app.findContactsByEmail.execute({ email: "a@x.org" })],
+  ["searchContactsByName", (app) => app.searchContactsByName.execute({ name: "a" })],
   ["listAudit", (app) => app.listAudit.execute({ domainId: 1 })],
   ["listOutbox", (app) => app.listOutbox.execute({ domainId: 1 })],
   ["listUsers", (app) => app.listUsers.execute({ domainId: 1 })],
+  ["countDomainUsers", (app) => app.countDomainUsers.execute({ domainId: 1 })],
   [
     "importUsers",
     (app) =>

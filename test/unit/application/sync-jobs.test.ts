@@ -82,6 +82,7 @@ function countingJobs(inner: SyncJobRepository) {
     },
     finish: (id, ending, at) => inner.finish(id, ending, at),
     get: (id) => inner.get(id),
+    list: (domainId, page) => inner.list(domainId, page),
     failOrphaned: (orphans) => inner.failOrphaned(orphans),
   };
   return { jobs, counted };

@@ -1,11 +1,13 @@
-import type { ContactRepository } from "../../../application/ports/index.js";
+import type { ContactRepository, Page, PageRequest } from "../../../application/ports/index.js";
 import {
   type Contact,
   type ContactId,
   type NewContact,
+  nameContains,
   type PersonName,
   withPrimaryEmail,
 } from "../../../domain/index.js";
+import { keysetPage } from "./keyset-page.js";
 import { copy, type Journal, journaledSet, type MemoryTables } from "./memory-state.js";
 
 export class MemoryContacts implements ContactRepository {
@@ -30,6 +32,20 @@ export class MemoryContacts implements ContactRepository {
       .map(copy);
   }
 
+  /** Looks at every contact: the in-memory store is for tests and demos. */
+  async findByName(
+    foldedQuery: string,
+    options: { includeDeleted: boolean },
+    page: PageRequest,
+  ): Promise<Page<Contact>> {
+    const matching = [...this.tables.contacts.values()]
+      .filter((contact) => options.includeDeleted || !contact.isDeleted)
+      .filter((contact) => nameContains(contact, foldedQuery))
+      .sort((a, b) => a.id - b.id);
+    const result = keysetPage(matching, (contact) => contact.id, page);
+    return { ...result, items: result.items.map(copy) };
+  }
+
   async create(contact: NewContact, at: Date): Promise<Contact> {
     const id = this.tables.nextContactId++;
     const created: Contact = { ...copy(contact), id, isDeleted: false, createdAt: at };
@@ -49,6 +65,10 @@ export class MemoryContacts implements ContactRepository {
 
   async moveToTrash(id: ContactId): Promise<void> {
     this.write({ ...this.existing(id), isDeleted: true });
+  }
+
+  async restoreFromTrash(id: ContactId): Promise<void> {
+    this.write({ ...this.existing(id), isDeleted: false });
   }
 
   private existing(id: ContactId): Contact {

@@ -3,6 +3,7 @@ import type {
   AuditLog,
   Outbox,
   OutboxEvent,
+  OutboxFilter,
   Page,
   PageRequest,
 } from "../../../application/ports/index.js";
@@ -47,8 +48,16 @@ export class MemoryOutbox implements Outbox {
     journaledPush(this.journal, this.tables.outbox, { ...copy(event), id: String(seq), seq });
   }
 
-  async list(domainId: DomainId, page: PageRequest): Promise<Page<OutboxEvent>> {
-    const matching = this.tables.outbox.filter((event) => event.domainId === domainId);
+  async list(
+    domainId: DomainId,
+    page: PageRequest,
+    filter: OutboxFilter = {},
+  ): Promise<Page<OutboxEvent>> {
+    const matching = this.tables.outbox.filter(
+      (event) =>
+        event.domainId === domainId &&
+        (filter.userId === undefined || event.userId === filter.userId),
+    );
     const result = keysetPage(matching, (event) => event.seq, page);
     return { ...result, items: result.items.map(({ seq: _seq, ...event }) => copy(event)) };
   }

@@ -21,7 +21,8 @@ import {
   type MemoryTables,
 } from "./memory-state.js";
 
-const userKey = (domainId: DomainId, userId: UserId) => `${domainId}:${userId}`;
+/** The key of a user's link in `MemoryTables.links`. */
+export const userKey = (domainId: DomainId, userId: UserId) => `${domainId}:${userId}`;
 const contactKey = (domainId: DomainId, contactId: ContactId) => `${domainId}:${contactId}`;
 
 export class MemoryLinks implements LinkRepository {

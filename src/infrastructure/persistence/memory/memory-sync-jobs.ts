@@ -2,14 +2,18 @@ import { err, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type NewSyncJob,
   type OrphanedJobs,
+  type Page,
+  type PageRequest,
   type StoreError,
   type SyncAlreadyRunning,
   type SyncJob,
   type SyncJobEnding,
   type SyncJobHold,
+  type SyncJobKey,
   type SyncJobProgress,
   type SyncJobRepository,
   syncAlreadyRunning,
+  syncJobKeyOf,
 } from "../../../application/ports/index.js";
 import { emptySyncReport } from "../../../domain/index.js";
 import { settle } from "../store-runtime.js";
@@ -87,6 +91,22 @@ export class MemorySyncJobs implements SyncJobRepository {
     });
   }
 
+  list(
+    domainId: number,
+    page: PageRequest<SyncJobKey>,
+  ): ResultAsync<Page<SyncJob, SyncJobKey>, StoreError> {
+    return this.call(() => {
+      const { after } = page;
+      const listed = [...this.jobs.values()]
+        .filter((job) => job.domainId === domainId)
+        .sort((a, b) => compareKeys(syncJobKeyOf(b), syncJobKeyOf(a)))
+        .filter((job) => after === undefined || compareKeys(syncJobKeyOf(job), after) < 0);
+      const items = listed.slice(0, page.limit).map(copy);
+      const last = items.at(-1);
+      return ok({ items, next: listed.length > page.limit && last ? syncJobKeyOf(last) : null });
+    });
+  }
+
   /** Only the heartbeat tells here: no session holds a job (nor could another process). */
   failOrphaned(stale: OrphanedJobs): ResultAsync<number, StoreError> {
     return this.call(() => {
@@ -117,4 +137,13 @@ export class MemorySyncJobs implements SyncJobRepository {
       return run();
     });
   }
+}
+
+/**
+ * Orders keys by start time, then by id as UTF-8 bytes (code points), as SQL's `collate "C"`
+ * compares them.
+ */
+function compareKeys(a: SyncJobKey, b: SyncJobKey): number {
+  const byTime = a.startedAt.getTime() - b.startedAt.getTime();
+  return byTime !== 0 ? byTime : Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
 }

@@ -1,6 +1,13 @@
-import type { Page, PageRequest, UserDirectory } from "../../../application/ports/index.js";
+import type {
+  DirectoryCounts,
+  DirectoryFilter,
+  Page,
+  PageRequest,
+  UserDirectory,
+} from "../../../application/ports/index.js";
 import type { CmsUser, DomainId, UserId } from "../../../domain/index.js";
 import { keysetPage } from "./keyset-page.js";
+import { userKey } from "./memory-links.js";
 import {
   copy,
   type Journal,
@@ -41,10 +48,14 @@ export class MemoryUsers implements UserDirectory {
     return true;
   }
 
-  async list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>> {
-    const sorted = [...(this.tables.users.get(domainId)?.values() ?? [])].sort(
-      (a, b) => a.userId - b.userId,
-    );
+  async list(
+    domainId: DomainId,
+    page: PageRequest,
+    filter: DirectoryFilter = {},
+  ): Promise<Page<CmsUser>> {
+    const sorted = [...(this.tables.users.get(domainId)?.values() ?? [])]
+      .filter((user) => filter.linked === undefined || this.isLinked(user) === filter.linked)
+      .sort((a, b) => a.userId - b.userId);
     const result = keysetPage(sorted, (user) => user.userId, page);
     return { ...result, items: result.items.map(copy) };
   }
@@ -63,6 +74,20 @@ export class MemoryUsers implements UserDirectory {
 
   async count(domainId: DomainId): Promise<number> {
     return this.tables.users.get(domainId)?.size ?? 0;
+  }
+
+  async countWithLinks(domainId: DomainId): Promise<DirectoryCounts> {
+    const users = [...(this.tables.users.get(domainId)?.values() ?? [])];
+    const links = [...this.tables.links.values()].filter((link) => link.domainId === domainId);
+    return {
+      users: users.length,
+      linkedUsers: users.filter((user) => this.isLinked(user)).length,
+      links: links.length,
+    };
+  }
+
+  private isLinked(user: CmsUser): boolean {
+    return this.tables.links.has(userKey(user.domainId, user.userId));
   }
 
   private directory(domainId: DomainId): Map<UserId, CmsUser> {

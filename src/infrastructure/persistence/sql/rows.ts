@@ -7,7 +7,7 @@ import type {
   Domain,
   Link,
 } from "../../../domain/index.js";
-import { PROFILE_FIELDS } from "../../../domain/index.js";
+import { foldName, PROFILE_FIELDS } from "../../../domain/index.js";
 
 /** pg returns bigint columns and counts as strings, PGlite as numbers: both become numbers. */
 export const num = (value: unknown): number => Number(value);
@@ -23,6 +23,26 @@ export interface ContactRow {
   is_deleted: boolean;
   created_at: Date;
 }
+
+/** The columns of `contacts` that make a Contact (the folded names are for the search alone). */
+export const CONTACT_COLUMNS = [
+  "id",
+  "contact_type",
+  "first_name",
+  "last_name",
+  "display_name",
+  "is_deleted",
+  "created_at",
+];
+
+/** The folded names the name search looks in (migration 004), written with the names. */
+export const foldedNameColumns = (
+  contact: Pick<Contact, "firstName" | "lastName" | "displayName">,
+) => ({
+  first_name_folded: contact.firstName === undefined ? null : foldName(contact.firstName),
+  last_name_folded: contact.lastName === undefined ? null : foldName(contact.lastName),
+  display_name_folded: foldName(contact.displayName),
+});
 
 export interface ContactEmailRow {
   contact_id: unknown;

@@ -19,6 +19,7 @@ import {
   type ContactEmailRow,
   type ContactRow,
   contactOf,
+  foldedNameColumns,
   JOINED_LINK,
   type JoinedLinkColumns,
   joinedLinkOf,
@@ -113,8 +114,10 @@ const WRITE = preparedStatement(
   `with batch as (select ?::jsonb as rows, ?::timestamptz[] as instants),
    new_contacts as (
      insert into contacts
-       (id, contact_type, first_name, last_name, display_name, is_deleted, created_at)
-     select (r->>0)::bigint, r->>1, r->>2, r->>3, r->>4, false, instants[(r->>5)::int]
+       (id, contact_type, first_name, last_name, display_name, is_deleted, created_at,
+        first_name_folded, last_name_folded, display_name_folded)
+     select (r->>0)::bigint, r->>1, r->>2, r->>3, r->>4, false, instants[(r->>5)::int],
+            r->>6, r->>7, r->>8
        from batch, jsonb_array_elements(rows->'contacts') r
    ), new_emails as (
      insert into contact_emails (contact_id, email, is_primary, location_type, position)
@@ -221,14 +224,20 @@ export class SqlBulkLinks implements BulkLinkStore {
     await this.statistics.grew(this.db, links.length);
     const instants = new Instants();
     const rows = JSON.stringify({
-      contacts: contacts.map((contact) => [
-        contact.id,
-        contact.contactType,
-        contact.firstName ?? null,
-        contact.lastName ?? null,
-        contact.displayName,
-        instants.indexOf(contact.createdAt),
-      ]),
+      contacts: contacts.map((contact) => {
+        const folded = foldedNameColumns(contact);
+        return [
+          contact.id,
+          contact.contactType,
+          contact.firstName ?? null,
+          contact.lastName ?? null,
+          contact.displayName,
+          instants.indexOf(contact.createdAt),
+          folded.first_name_folded,
+          folded.last_name_folded,
+          folded.display_name_folded,
+        ];
+      }),
       emails: contacts.flatMap((contact) =>
         contact.emails.map((email, position) => [
           contact.id,

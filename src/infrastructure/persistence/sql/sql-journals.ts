@@ -4,6 +4,7 @@ import type {
   AuditLog,
   Outbox,
   OutboxEvent,
+  OutboxFilter,
   Page,
   PageRequest,
 } from "../../../application/ports/index.js";
@@ -55,9 +56,15 @@ export class SqlOutbox implements Outbox {
     });
   }
 
-  list(domainId: DomainId, page: PageRequest): Promise<Page<OutboxEvent>> {
+  list(
+    domainId: DomainId,
+    page: PageRequest,
+    filter: OutboxFilter = {},
+  ): Promise<Page<OutboxEvent>> {
+    const query = this.db("outbox_events").where("domain_id", domainId);
+    if (filter.userId !== undefined) query.where("user_id", filter.userId);
     return keysetPage(
-      this.db("outbox_events").where("domain_id", domainId),
+      query,
       "seq",
       page,
       (row: OutboxRow): OutboxEvent => ({

@@ -3,15 +3,19 @@ import { err, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type NewSyncJob,
   type OrphanedJobs,
+  type Page,
+  type PageRequest,
   type StoreError,
   type SyncAlreadyRunning,
   type SyncJob,
   type SyncJobEnding,
   type SyncJobHold,
+  type SyncJobKey,
   type SyncJobProgress,
   type SyncJobRepository,
   type SyncJobStatus,
   syncAlreadyRunning,
+  syncJobKeyOf,
 } from "../../../application/ports/index.js";
 import { emptySyncReport, type SyncFailure, type SyncReport } from "../../../domain/index.js";
 import { settle } from "../store-runtime.js";
@@ -155,6 +159,28 @@ export class SqlSyncJobs implements SyncJobRepository {
     return this.call(async () => {
       const row = (await this.db("sync_jobs").where({ id }).first()) as SyncJobRow | undefined;
       return ok(row ? syncJobOf(row) : null);
+    });
+  }
+
+  /** Ids compare as `collate "C"` (code points), whatever the database's collation. */
+  list(
+    domainId: number,
+    page: PageRequest<SyncJobKey>,
+  ): ResultAsync<Page<SyncJob, SyncJobKey>, StoreError> {
+    return this.call(async () => {
+      const query = this.db("sync_jobs").where("domain_id", domainId);
+      if (page.after !== undefined) {
+        query.whereRaw('(started_at, id collate "C") < (?::timestamptz, ?::text collate "C")', [
+          page.after.startedAt,
+          page.after.id,
+        ]);
+      }
+      const rows = (await query
+        .orderByRaw('started_at desc, id collate "C" desc')
+        .limit(page.limit + 1)) as SyncJobRow[];
+      const items = rows.slice(0, page.limit).map(syncJobOf);
+      const last = items.at(-1);
+      return ok({ items, next: rows.length > page.limit && last ? syncJobKeyOf(last) : null });
     });
   }
 

@@ -1,5 +1,11 @@
 import type { Knex } from "knex";
-import type { Page, PageRequest, UserDirectory } from "../../../application/ports/index.js";
+import type {
+  DirectoryCounts,
+  DirectoryFilter,
+  Page,
+  PageRequest,
+  UserDirectory,
+} from "../../../application/ports/index.js";
 import type { CmsUser, DomainId, UserId } from "../../../domain/index.js";
 import { keysetPage } from "./keyset.js";
 import { num, type UserRow, userOf, userRowOf } from "./rows.js";
@@ -67,8 +73,21 @@ export class SqlUsers implements UserDirectory {
     return removed.length > 0;
   }
 
-  list(domainId: DomainId, page: PageRequest): Promise<Page<CmsUser>> {
-    return keysetPage(this.db("users").where("domain_id", domainId), "user_id", page, userOf);
+  /** The filter is part of the keyset query, so that a page is full when there are more. */
+  list(
+    domainId: DomainId,
+    page: PageRequest,
+    filter: DirectoryFilter = {},
+  ): Promise<Page<CmsUser>> {
+    const query = this.db("users").where("domain_id", domainId);
+    if (filter.linked !== undefined) {
+      const link = this.db("links")
+        .select(this.db.raw("1"))
+        .whereRaw("links.domain_id = users.domain_id and links.user_id = users.user_id");
+      if (filter.linked) query.whereExists(link);
+      else query.whereNotExists(link);
+    }
+    return keysetPage(query, "user_id", page, userOf);
   }
 
   async userIdsBetween(
@@ -85,6 +104,20 @@ export class SqlUsers implements UserDirectory {
       .pluck("user_id");
     if (upTo !== null) query.andWhere("user_id", "<=", upTo);
     return ((await query) as unknown[]).map(num);
+  }
+
+  /** Three counts in one statement, so in one snapshot. */
+  async countWithLinks(domainId: DomainId): Promise<DirectoryCounts> {
+    const { rows } = (await this.db.raw(
+      `select (select count(*) from users where domain_id = ?) as users,
+              (select count(*) from users u
+                 join links l on l.domain_id = u.domain_id and l.user_id = u.user_id
+                where u.domain_id = ?) as linked_users,
+              (select count(*) from links where domain_id = ?) as links`,
+      [domainId, domainId, domainId],
+    )) as { rows: { users: unknown; linked_users: unknown; links: unknown }[] };
+    const row = rows[0];
+    return { users: num(row?.users), linkedUsers: num(row?.linked_users), links: num(row?.links) };
   }
 
   async count(domainId: DomainId): Promise<number> {

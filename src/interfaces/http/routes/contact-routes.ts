@@ -2,23 +2,45 @@ import { z } from "zod";
 import { withQueryPaths } from "../query-issues.js";
 import { defineRoute, idString, replyWith } from "../route-kit.js";
 import {
+  booleanQuery,
   contactDefinitionSchema,
   contactJson,
   contactPatchSchema,
   contactSchema,
+  cursorQuery,
+  limitQueryUpTo,
   noQuery,
+  storableString,
   storableText,
 } from "../schemas.js";
 
 const contactParams = z.strictObject({ contactId: idString("contact") });
 
-const contactsQuery = z.strictObject({
-  email: storableText(1000),
-  includeDeleted: z
-    .enum(["true", "false"], "must be true or false")
-    .transform((value) => value === "true")
-    .optional(),
-});
+/** `?email=` finds by email, as API.md has it; `?name=` searches names, a page at a time. */
+const contactsQuery = z
+  .strictObject({
+    email: storableText(1000).optional(),
+    name: storableString.optional(),
+    includeDeleted: booleanQuery.optional(),
+    limit: limitQueryUpTo(100).optional(),
+    cursor: cursorQuery.optional(),
+  })
+  .superRefine((query, context) => {
+    if ((query.email === undefined) === (query.name === undefined)) {
+      const message =
+        query.email === undefined ? "give email or name" : "give only one of email and name";
+      for (const path of ["email", "name"])
+        context.addIssue({ code: "custom", path: [path], message });
+    }
+    if (query.email === undefined) return;
+    for (const path of ["limit", "cursor"] as const) {
+      if (query[path] !== undefined) {
+        context.addIssue({ code: "custom", path: [path], message: "is taken only with name" });
+      }
+    }
+  });
+
+const contactsSchema = z.object({ contacts: z.array(contactSchema) });
 
 export const contactRoutes = [
   defineRoute({
@@ -59,27 +81,39 @@ export const contactRoutes = [
     method: "get",
     path: "/v1/contacts",
     scope: "read",
-    summary: "The contacts having an email (trashed ones only with includeDeleted=true)",
+    summary:
+      "The contacts having an email (email=), or whose names contain a text (name=, paged: limit ≤ 100, default 25); trashed ones only with includeDeleted=true",
     tags: ["contacts"],
     query: contactsQuery,
     responses: {
       200: {
-        description: "The contacts, lowest id first",
-        schema: z.object({ contacts: z.array(contactSchema) }),
+        description:
+          "The contacts, lowest id first; with name=, one page of them and nextCursor (null on the last page)",
+        schema: contactsSchema.extend({ nextCursor: z.string().nullable().optional() }),
       },
     },
-    handle: ({ query }, { useCases }) =>
-      withQueryPaths(
+    handle: ({ query }, { useCases }) => {
+      const { email, name, ...rest } = query;
+      if (name !== undefined) {
+        return withQueryPaths(
+          replyWith(useCases.searchContactsByName.execute({ name, ...rest }), (page) => ({
+            contacts: page.items.map(contactJson),
+            nextCursor: page.nextCursor,
+          })),
+          { name: "name", limit: "limit", cursor: "cursor" },
+        );
+      }
+      return withQueryPaths(
         replyWith(
-          useCases.findContactsByEmail.execute(
-            query.includeDeleted === undefined
-              ? { email: query.email }
-              : { email: query.email, includeDeleted: query.includeDeleted },
-          ),
+          useCases.findContactsByEmail.execute({
+            email: email as string,
+            includeDeleted: rest.includeDeleted,
+          }),
           (contacts) => ({ contacts: contacts.map(contactJson) }),
         ),
         { email: "email" },
-      ),
+      );
+    },
   }),
   defineRoute({
     method: "patch",
@@ -97,6 +131,24 @@ export const contactRoutes = [
     },
     handle: ({ params, body }, { useCases }) =>
       replyWith(useCases.updateContact.execute({ ...params, ...body }), contactJson),
+  }),
+  defineRoute({
+    method: "post",
+    path: "/v1/contacts/{contactId}/restore",
+    scope: "admin",
+    summary: "Take a contact out of the trash (a contact not in the trash stays as it is)",
+    tags: ["contacts"],
+    params: contactParams,
+    query: noQuery,
+    body: z.strictObject({}),
+    bodyOptional: true,
+    responses: {
+      200: { description: "The contact, not in the trash", schema: contactSchema },
+      400: { description: "ValidationFailed, MalformedJson" },
+      404: { description: "ContactNotFound" },
+    },
+    handle: ({ params }, { useCases }) =>
+      replyWith(useCases.restoreContact.execute(params), contactJson),
   }),
   defineRoute({
     method: "delete",

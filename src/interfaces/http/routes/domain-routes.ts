@@ -2,6 +2,15 @@ import { z } from "zod";
 import { defineRoute, domainParams, replyWith } from "../route-kit.js";
 import { domainDefinitionSchema, domainJson, domainSchema, noQuery } from "../schemas.js";
 
+const count = z.number().int().min(0);
+
+const countsSchema = z.object({
+  users: count,
+  linkedUsers: count,
+  notLinkedUsers: count,
+  links: count,
+});
+
 export const domainRoutes = [
   defineRoute({
     method: "get",
@@ -50,5 +59,30 @@ export const domainRoutes = [
         useCases.putDomain.execute({ domainId: params.domainId, definition: body }),
         domainJson,
       ),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/v1/domains/{domainId}/counts",
+    scope: "read",
+    summary:
+      "How many users the directory has, linked in the domain or not, and how many links the domain has",
+    tags: ["domains"],
+    params: domainParams,
+    query: noQuery,
+    responses: {
+      200: {
+        description:
+          "users = linkedUsers + notLinkedUsers; links also counts links of users not in the directory",
+        schema: countsSchema,
+      },
+      404: { description: "DomainNotFound" },
+    },
+    handle: ({ params }, { useCases }) =>
+      replyWith(useCases.countDomainUsers.execute(params), (counts) => ({
+        users: counts.users,
+        linkedUsers: counts.linkedUsers,
+        notLinkedUsers: counts.notLinkedUsers,
+        links: counts.links,
+      })),
   }),
 ];

@@ -11,7 +11,11 @@ import {
   pageQueryFields,
 } from "../schemas.js";
 
-const outboxQuery = z.strictObject({ after: cursorQuery.optional(), limit: limitQuery.optional() });
+const outboxQuery = z.strictObject({
+  userId: idString("user").optional(),
+  after: cursorQuery.optional(),
+  limit: limitQuery.optional(),
+});
 
 const auditQuery = z.strictObject({
   userId: idString("user").optional(),
@@ -25,7 +29,7 @@ export const journalRoutes = [
     path: "/v1/domains/{domainId}/outbox",
     scope: "read",
     summary:
-      "Events for the CMS to apply, oldest first; pass nextCursor as after for the next ones",
+      "Events for the CMS to apply, oldest first, optionally of one user; pass nextCursor as after for the next ones",
     tags: ["outbox and audit"],
     params: domainParams,
     query: outboxQuery,
@@ -41,6 +45,7 @@ export const journalRoutes = [
         replyWith(
           useCases.listOutbox.execute({
             domainId: params.domainId,
+            ...(query.userId === undefined ? {} : { userId: query.userId }),
             ...(query.after === undefined ? {} : { cursor: query.after }),
             ...(query.limit === undefined ? {} : { limit: query.limit }),
           }),

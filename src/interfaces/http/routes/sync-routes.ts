@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { SyncJob } from "../../../application/index.js";
+import { MAX_SYNC_JOB_CURSOR_LENGTH, type SyncJob } from "../../../application/index.js";
+import { withQueryPaths } from "../query-issues.js";
 import { defineRoute, domainParams, replyWith } from "../route-kit.js";
-import { noQuery, storableString, syncStartSchema } from "../schemas.js";
+import { limitQueryUpTo, noQuery, storableString, syncStartSchema } from "../schemas.js";
 import { httpErrorOf } from "../use-case-errors.js";
 
 const count = z.number().int().min(0);
@@ -51,6 +52,11 @@ export const syncJobPath = (id: string) => `/v1/sync-jobs/${encodeURIComponent(i
 
 const jobParams = z.strictObject({ jobId: storableString });
 
+const jobsQuery = z.strictObject({
+  limit: limitQueryUpTo(100).optional(),
+  cursor: z.string().max(MAX_SYNC_JOB_CURSOR_LENGTH).optional(),
+});
+
 export const syncRoutes = [
   defineRoute({
     method: "post",
@@ -93,5 +99,30 @@ export const syncRoutes = [
     },
     handle: ({ params }, { useCases }) =>
       replyWith(useCases.getSyncJob.execute({ jobId: params.jobId }), syncJobJson),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/v1/domains/{domainId}/sync-jobs",
+    scope: "read",
+    summary:
+      "The domain's sync jobs, newest first (running ones with their progress); limit ≤ 100, default 20",
+    tags: ["sync"],
+    params: domainParams,
+    query: jobsQuery,
+    responses: {
+      200: {
+        description: "One page of jobs; nextCursor is null on the last page",
+        schema: z.object({ jobs: z.array(syncJobSchema), nextCursor: z.string().nullable() }),
+      },
+      404: { description: "DomainNotFound" },
+    },
+    handle: ({ params, query }, { useCases }) =>
+      withQueryPaths(
+        replyWith(useCases.listSyncJobs.execute({ ...params, ...query }), (page) => ({
+          jobs: page.items.map(syncJobJson),
+          nextCursor: page.nextCursor,
+        })),
+        { cursor: "cursor" },
+      ),
   }),
 ];

@@ -4,7 +4,14 @@ import { importRows, MEDIA_TYPE_OF_FORMAT } from "../../shared-import/index.js";
 import type { HttpError } from "../http-errors.js";
 import { withQueryPaths } from "../query-issues.js";
 import { defineRoute, domainParams, replyWith } from "../route-kit.js";
-import { directoryUserJson, directoryUserSchema, pageQueryFields } from "../schemas.js";
+import {
+  booleanQuery,
+  directoryUserJson,
+  directoryUserSchema,
+  pageQueryFields,
+} from "../schemas.js";
+
+const directoryQuery = z.strictObject({ linked: booleanQuery.optional(), ...pageQueryFields });
 
 const importResultSchema = z.object({
   imported: z.number().int(),
@@ -66,10 +73,11 @@ export const userDirectoryRoutes = [
     method: "get",
     path: "/v1/domains/{domainId}/users",
     scope: "admin",
-    summary: "The domain's user directory in userId order, each user with its linked contact",
+    summary:
+      "The domain's user directory in userId order, each user with its linked contact; linked=true or false keeps only the users linked in the domain, or only the others",
     tags: ["user directory"],
     params: domainParams,
-    query: z.strictObject(pageQueryFields),
+    query: directoryQuery,
     responses: {
       200: {
         description: "One page of users",
@@ -86,7 +94,7 @@ export const userDirectoryRoutes = [
           users: page.items.map(directoryUserJson),
           nextCursor: page.nextCursor,
         })),
-        { cursor: "cursor" },
+        { cursor: "cursor", linked: "linked" },
       ),
   }),
 ];

@@ -2,6 +2,8 @@ import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
 import * as syncJobHeartbeat from "./002-sync-job-heartbeat.js";
 import * as leanLinkWrites from "./003-lean-link-writes.js";
+import * as contactNameSearch from "./004-contact-name-search.js";
+import * as outboxByUser from "./005-outbox-by-user.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +18,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "001-initial-schema": initialSchema,
   "002-sync-job-heartbeat": syncJobHeartbeat,
   "003-lean-link-writes": leanLinkWrites,
+  "004-contact-name-search": contactNameSearch,
+  "005-outbox-by-user": outboxByUser,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
