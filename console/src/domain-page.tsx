@@ -1,6 +1,6 @@
 import type { Domain } from "./api-types.js";
+import { CMS_NAMES } from "./domain-facts.js";
 import { DomainSettings } from "./domain-settings.js";
-import { CMS_NAMES } from "./overview.js";
 import { hrefOf } from "./routes.js";
 import { useSession } from "./session-context.js";
 import { Shown } from "./shared.js";

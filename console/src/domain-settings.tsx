@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { CmsKind, DedupeRule, Domain } from "./api-types.js";
 import { dedupeSentence } from "./dedupe-sentence.js";
-import { CMS_NAMES } from "./overview.js";
+import { CMS_NAMES, DomainFacts } from "./domain-facts.js";
 import { useCan, useSession } from "./session-context.js";
 import { ErrorMessage } from "./shared.js";
 
@@ -21,14 +21,7 @@ export function DomainSettings({ domain, onSaved }: { domain: Domain; onSaved: (
         <SettingsForm domain={domain} onSaved={onSaved} />
       ) : (
         <>
-          <dl class="facts">
-            <dt>CMS</dt>
-            <dd>{CMS_NAMES[domain.cms]}</dd>
-            <dt>Email sync</dt>
-            <dd>{domain.syncCmsEmail ? "on" : "off"}</dd>
-            <dt>Dedupe rule</dt>
-            <dd>{dedupeSentence(domain.dedupeRule)}</dd>
-          </dl>
+          <DomainFacts domain={domain} />
           <p class="muted">Changing them needs a key with the admin scope.</p>
         </>
       )}

@@ -1,19 +1,11 @@
 import type { Domain, DomainCounts } from "./api-types.js";
-import { dedupeSentence } from "./dedupe-sentence.js";
+import { DomainFacts } from "./domain-facts.js";
 import { count } from "./format.js";
 import { hrefOf } from "./routes.js";
 import { useSession } from "./session-context.js";
 import { ErrorMessage, Shown } from "./shared.js";
 import { StoreHealth } from "./store-health.js";
 import { useLoad } from "./use-load.js";
-
-export const CMS_NAMES: Record<Domain["cms"], string> = {
-  drupal: "Drupal",
-  backdrop: "Backdrop",
-  wordpress: "WordPress",
-  joomla: "Joomla",
-  standalone: "Standalone",
-};
 
 export function Overview() {
   const { api } = useSession();
@@ -47,14 +39,7 @@ function DomainCard({ domain }: { domain: Domain }) {
         <a href={hrefOf.domain(domain.id)}>{domain.name}</a>{" "}
         <span class="muted">domain {domain.id}</span>
       </h2>
-      <dl class="facts">
-        <dt>CMS</dt>
-        <dd>{CMS_NAMES[domain.cms]}</dd>
-        <dt>Email sync</dt>
-        <dd>{domain.syncCmsEmail ? "on" : "off"}</dd>
-        <dt>Dedupe rule</dt>
-        <dd>{dedupeSentence(domain.dedupeRule)}</dd>
-      </dl>
+      <DomainFacts domain={domain} />
       {counts.state === "failed" ? (
         <ErrorMessage error={counts.error} />
       ) : (

@@ -105,7 +105,7 @@ describe("GET /openapi.json", () => {
     const operations = operationsOf(document);
     for (const route of API_MD_ROUTES) expect(operations, route).toContain(route);
     expect(operations).toHaveLength(API_ROUTES.length);
-    const open = ["GET /health", "GET /ready", "GET /openapi.json", "GET /docs"];
+    const open = ["GET /health", "GET /ready", "GET /openapi.json", "GET /docs", "GET /admin"];
     for (const operation of operations) {
       const [method, path] = operation.split(" ") as [string, string];
       const entry = document.paths[path]?.[method.toLowerCase()];

@@ -262,6 +262,7 @@ const TEMPLATES: Template[] = [
   { method: "get", path: "/ready", scope: null },
   { method: "get", path: "/openapi.json", scope: null },
   { method: "get", path: "/docs", scope: null },
+  { method: "get", path: "/admin", scope: null },
   { method: "get", path: "/v1/me", scope: "any" },
   {
     method: "get",
@@ -1232,7 +1233,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, "\\$&")
 
 /**
  * Each template as Express matches it: the raw path exactly, case and trailing slash included
- * (the docs page alone answers at `/docs/` too).
+ * (the pages for people, docs and console, also answer at `/docs/` and `/admin/`).
  */
 const MATCHERS = TEMPLATES.map((template) => ({
   template,
@@ -1240,7 +1241,7 @@ const MATCHERS = TEMPLATES.map((template) => ({
     `^${template.path
       .split(/\{\w+\}/)
       .map(escapeRegExp)
-      .join("[^/]+")}${template.path === "/docs" ? "/?" : ""}$`,
+      .join("[^/]+")}${template.path === "/docs" || template.path === "/admin" ? "/?" : ""}$`,
   ),
 }));
 
