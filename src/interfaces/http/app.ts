@@ -36,11 +36,9 @@ export interface HttpAppOptions {
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
-/** Pages for people (docs, console) also answer with a trailing slash; API routes are strict. */
+/** People type `/docs/` as often as `/docs`, so pages take both; API routes are strict. */
 const routePaths = (route: RouteDefinition) =>
-  route.path === DOCS_PATH || route.path === CONSOLE_PATH
-    ? [route.path, `${route.path}/`]
-    : [expressPath(route.path)];
+  route.page ? [route.path, `${route.path}/`] : [expressPath(route.path)];
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 

@@ -34,6 +34,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   path: string;
   /** null: open to anyone (health, docs); `any`: any valid key. */
   scope: RouteScope | null;
+  /** A page for people (docs, console): it also answers with a trailing slash. */
+  page?: true;
   summary: string;
   tags: string[];
   params?: z.ZodType<P>;

@@ -7,6 +7,7 @@ export const consoleRoutes = [
     method: "get",
     path: CONSOLE_PATH,
     scope: null,
+    page: true,
     summary:
       "The admin console (HTML); every action it offers uses this API with the key signed in",
     tags: ["console"],

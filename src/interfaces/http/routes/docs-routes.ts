@@ -32,6 +32,7 @@ export function docsRoutes(allRoutes: () => readonly RouteDefinition[]) {
       method: "get",
       path: DOCS_PATH,
       scope: null,
+      page: true,
       summary: "A readable page of the OpenAPI document (HTML)",
       tags: ["docs"],
       responses: { 200: { description: "An HTML page (Swagger UI), served offline" } },
