@@ -36,6 +36,13 @@ export async function waitForPort(
   if (!givenUp()) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
 
+/** Listens on a free port of 127.0.0.1 and answers it. */
+async function listening(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : 0;
+}
+
 /** A TCP server that accepts connections and never answers: a civilink that hangs. */
 export async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -44,11 +51,8 @@ export async function silentServer(): Promise<{ port: number; close: () => Promi
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
   return {
-    port,
+    port: await listening(server),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -69,11 +73,8 @@ export async function answeringServer(
       response.end(JSON.stringify({ error: { kind, message: `answered ${status} by the test` } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
   return {
-    port,
+    port: await listening(server),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
