@@ -137,7 +137,7 @@ describe.skipIf(!run)("the admin console in Chromium", () => {
 
   it("runs Synchronize Users to Contacts: a live progress bar, then the summary as the API gives it, and the run listed", async () => {
     const page = await signedIn(ADMIN);
-    await page.getByRole("link", { name: "Synchronize and settings" }).click();
+    await page.getByRole("link", { name: "Synchronize and settings" }).first().click();
     await page.getByRole("button", { name: "Synchronize Users to Contacts" }).click();
     await page.locator("progress#sync-progress").waitFor();
     const summary = page.locator(".job .summary");
@@ -278,9 +278,39 @@ describe.skipIf(!run)("the admin console in Chromium", () => {
     await page.context().close();
   });
 
+  it("changes a domain's settings, saying in words what the new rule matches", async () => {
+    await admin.call("PUT", "/v1/domains/2", { name: "Shop", cms: "drupal" });
+    const page = await signedIn(ADMIN);
+    await page.goto(`${civilink.url}/admin#/domains/2`);
+    await page.getByLabel("CMS").selectOption("joomla");
+    await page
+      .getByLabel("Email sync: a contact's new primary email is sent to its linked users")
+      .uncheck();
+    await page.getByLabel("First name weight").fill("5");
+    await page.getByLabel("Last name weight").fill("5");
+    await page.getByLabel("Threshold").fill("20");
+    expect(await page.locator(".rule-sentence").textContent()).toContain(
+      "has the user's email and the same first and last name",
+    );
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const domain = await admin.get<Record<string, unknown>>("/v1/domains/2");
+    expect(domain.body).toMatchObject({
+      name: "Shop",
+      cms: "joomla",
+      syncCmsEmail: false,
+      dedupeRule: { weights: { email: 10, firstName: 5, lastName: 5 }, threshold: 20 },
+    });
+    await page.goto(`${civilink.url}/admin#/`);
+    const card = page.locator(".card", { hasText: "domain 2" });
+    await expect.poll(() => card.textContent()).toContain("Joomla");
+    expect(await card.textContent()).toContain("Email syncoff");
+    await page.context().close();
+  });
+
   it("offers a read key no sync button, no settings form and no contact edit", async () => {
     const page = await signedIn(READ);
-    await page.getByRole("link", { name: "Synchronize and settings" }).click();
+    await page.getByRole("link", { name: "Synchronize and settings" }).first().click();
     await page.getByText("Starting a sync needs a key with the admin scope.").waitFor();
     expect(await page.getByRole("button", { name: "Synchronize Users to Contacts" }).count()).toBe(
       0,
