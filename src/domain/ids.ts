@@ -1,10 +1,24 @@
 import { err, ok, type Result } from "neverthrow";
 
-export type DomainId = number;
-export type UserId = number;
-export type ContactId = number;
+/**
+ * Ids are numbers marked with their kind, so that one kind passed where another is expected
+ * does not compile (a user id as a contact id, arguments swapped). The mark is optional: a
+ * plain number, such as a literal or a value the edges have just parsed, is accepted as any
+ * kind; two ids of different kinds never are.
+ */
+type IdOfKind<K extends string> = number & { readonly __idKind?: K };
 
-export type IdKind = "domain" | "user" | "contact";
+export type DomainId = IdOfKind<"domain">;
+export type UserId = IdOfKind<"user">;
+export type ContactId = IdOfKind<"contact">;
+
+export interface IdKinds {
+  domain: DomainId;
+  user: UserId;
+  contact: ContactId;
+}
+
+export type IdKind = keyof IdKinds;
 
 /**
  * The largest id of each kind, the same at every entry (path, query, body, import line, CLI):
@@ -40,11 +54,11 @@ export const DECIMAL_ID = /^[1-9]\d*$/;
  * Reads an id of this kind written in decimal, or says why it is not one. Digits beyond the
  * range read as a number above it (or as Infinity), so they are reported as too large.
  */
-export function parseId(kind: IdKind, text: string): Result<number, string> {
+export function parseId<K extends IdKind>(kind: K, text: string): Result<IdKinds[K], string> {
   if (!DECIMAL_ID.test(text)) return err(NOT_POSITIVE);
   const id = Number(text);
   const problem = idProblem(kind, id);
-  return problem === null ? ok(id) : err(problem);
+  return problem === null ? ok(id as IdKinds[K]) : err(problem);
 }
 
 /** Reads a cursor's key (a user id or a sequence number), or null when it is not one. */

@@ -1,4 +1,5 @@
 import type { CmsKind } from "./cms-kind.js";
+import { nameSourceOf } from "./cms-policy.js";
 import type { UserProfile } from "./cms-user.js";
 
 export interface PersonName {
@@ -30,9 +31,9 @@ export function parseJoomlaName(name: string): PersonName {
 }
 
 /**
- * The person's names as the CRM should see them. Joomla's `name` is used only when both
- * firstName and lastName are absent; other CMSes use `name` for the account name, never
- * for the person's.
+ * The person's names as the CRM should see them. A CMS whose policy reads a single name field
+ * (Joomla) uses `name` only when both firstName and lastName are absent; other CMSes use
+ * `name` for the account name, never for the person's.
  */
 export function personNameOf(profile: UserProfile, cms: CmsKind): PersonName {
   const given = withoutEmpty({
@@ -40,7 +41,8 @@ export function personNameOf(profile: UserProfile, cms: CmsKind): PersonName {
     lastName: clean(profile.lastName),
   });
   if (given.firstName !== undefined || given.lastName !== undefined) return given;
-  if (cms === "joomla" && profile.name !== undefined) return parseJoomlaName(profile.name);
+  if (nameSourceOf(cms) === "single-name-field" && profile.name !== undefined)
+    return parseJoomlaName(profile.name);
   return given;
 }
 

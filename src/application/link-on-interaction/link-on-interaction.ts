@@ -1,11 +1,8 @@
 import { errAsync, type ResultAsync } from "neverthrow";
 import type { Outcome } from "../../domain/index.js";
 import { checkOneOf } from "../shared/errors.js";
-import type {
-  UserEventError,
-  UserEventHandler,
-  UserEventInput,
-} from "../user-events/user-event-handler.js";
+import type { UserEventError, UserEventInput } from "../user-events/user-event-handler.js";
+import { UserEventUseCase } from "../user-events/user-event-use-case.js";
 
 export const INTERACTION_KINDS = [
   "profile",
@@ -24,12 +21,12 @@ export interface InteractionInput extends UserEventInput {
  * A logged-in user edited a profile, gave, joined, registered for an event or otherwise
  * interacted: every CMS links here, Joomla included (SPEC §5).
  */
-export class LinkOnInteraction {
-  constructor(private readonly events: UserEventHandler) {}
+export class LinkOnInteraction extends UserEventUseCase<InteractionInput> {
+  protected readonly event = "interaction";
 
-  execute(input: InteractionInput): ResultAsync<Outcome, UserEventError> {
+  override execute(input: InteractionInput): ResultAsync<Outcome, UserEventError> {
     const invalid = checkOneOf(input.kind, INTERACTION_KINDS, "kind");
     if (invalid) return errAsync(invalid);
-    return this.events.handle("interaction", input);
+    return super.execute(input);
   }
 }

@@ -1,16 +1,6 @@
-import type { ResultAsync } from "neverthrow";
-import type { Outcome } from "../../domain/index.js";
-import type {
-  UserEventError,
-  UserEventHandler,
-  UserEventInput,
-} from "../user-events/user-event-handler.js";
+import { UserEventUseCase } from "../user-events/user-event-use-case.js";
 
 /** A user registered on the CMS (SPEC §5). */
-export class LinkOnRegistration {
-  constructor(private readonly events: UserEventHandler) {}
-
-  execute(input: UserEventInput): ResultAsync<Outcome, UserEventError> {
-    return this.events.handle("registration", input);
-  }
+export class LinkOnRegistration extends UserEventUseCase {
+  protected readonly event = "registration";
 }

@@ -1,4 +1,5 @@
 import type { ResultAsync } from "neverthrow";
+import type { UserId } from "../../domain/index.js";
 import type { ImportedUser } from "../import-users/imported-user.js";
 
 /** The CMSes whose own user tables civilink can read (`drupal` is Drupal 8 and later). */
@@ -25,8 +26,8 @@ export interface CmsSourceSpec {
  * still counts as present in the CMS.
  */
 export type SourceRow =
-  | { line: number; userId: number; user: ImportedUser }
-  | { line: number; userId: number | null; error: string };
+  | { line: number; userId: UserId; user: ImportedUser }
+  | { line: number; userId: UserId | null; error: string };
 
 /**
  * The users of one site, read from one consistent read-only snapshot of its database.

@@ -1,5 +1,5 @@
 import type { Result, ResultAsync } from "neverthrow";
-import type { DomainId, UserId } from "../../domain/index.js";
+import type { ContactId, DomainId, UserId } from "../../domain/index.js";
 import type { AuditLog } from "./audit-log.js";
 import type { BulkLinkStore } from "./bulk-link-store.js";
 import type { ContactRepository } from "./contact-repository.js";
@@ -33,7 +33,7 @@ export interface LockKeys {
   users?: readonly { domainId: DomainId; userId: UserId }[];
   /** Email keys: contacts are shared by all domains, so these are not per domain. */
   emailKeys?: readonly string[];
-  contactIds?: readonly number[];
+  contactIds?: readonly ContactId[];
 }
 
 export type Work<T, E> = (stores: Stores) => Promise<Result<T, E>>;

@@ -140,8 +140,6 @@ export class UserEventHandler {
             return syncUserEmail(stores, { domain: domain.value, user, now, locks });
           case "upsert-only":
             return ok(ignored(await stores.links.findByUser(input.domainId, input.userId)));
-          case "unlink":
-            throw new Error(`"${event}" cannot unlink a user.`);
           default:
             return action satisfies never;
         }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { type IdKind, parseId } from "../../domain/index.js";
+import { type IdKind, type IdKinds, parseId } from "../../domain/index.js";
 
 export function portOption(value: string): number {
   const port = Number(value);
@@ -11,8 +11,8 @@ export function portOption(value: string): number {
 
 /** Parses an id argument of this kind (its range is that of every other entry). */
 export const idOption =
-  (kind: IdKind) =>
-  (value: string): number => {
+  <K extends IdKind>(kind: K) =>
+  (value: string): IdKinds[K] => {
     const id = parseId(kind, value);
     if (id.isErr()) throw new InvalidArgumentError(id.error);
     return id.value;

@@ -64,7 +64,7 @@ export async function replyWith<T, E extends UseCaseError>(
 }
 
 /** An id of this kind in the path or the query, as a decimal string in the kind's range. */
-export const idString = (kind: IdKind) =>
+export const idString = <K extends IdKind>(kind: K) =>
   z
     .string()
     .regex(DECIMAL_ID, "must be a positive integer")

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CMS_KINDS, type CmsKind } from "../../../src/domain/cms-kind.js";
 import {
   CMS_POLICY,
+  nameSourceOf,
   type PolicyAction,
   policyFor,
   type UserEvent,
@@ -49,7 +50,13 @@ describe("CMS policy (SPEC §5)", () => {
   it("has a row for every CMS and a cell for every event", () => {
     expect(Object.keys(CMS_POLICY).sort()).toEqual([...CMS_KINDS].sort());
     for (const cms of CMS_KINDS) {
-      expect(Object.keys(CMS_POLICY[cms]).sort()).toEqual([...EVENTS].sort());
+      expect(Object.keys(CMS_POLICY[cms].events).sort()).toEqual([...EVENTS].sort());
+    }
+  });
+
+  it("reads Joomla's single name field as the person's name, and no other CMS's (SPEC §11)", () => {
+    for (const cms of CMS_KINDS) {
+      expect(nameSourceOf(cms)).toBe(cms === "joomla" ? "single-name-field" : "first-and-last");
     }
   });
 
