@@ -25,8 +25,6 @@ export type Reply =
     }
   | { error: HttpError };
 
-export type BodyKind = "json" | "stream";
-
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   method: "get" | "post" | "put" | "patch" | "delete";
   /** In OpenAPI form: `/v1/domains/{domainId}`. */
