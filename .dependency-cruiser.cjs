@@ -7,6 +7,10 @@
 //
 // Resolution: `./email.js` in a .ts file is resolved to `./email.ts` by dependency-cruiser's own
 // .js -> .ts retry; no tsConfig option is needed (and it could not be read without the TS API).
+//
+// Scope: src only. console/ is a browser bundle: dependency-cruiser's swc call does not parse
+// TSX, and its packages (preact) are rightly devDependencies, inlined into dist/console by
+// esbuild at build time. `tsc -p console/tsconfig.json` and knip (knip.json) check it instead.
 
 /** Packages that are drivers or wiring: they belong in infrastructure or interfaces only. */
 const DRIVERS = [
@@ -104,7 +108,10 @@ module.exports = {
       comment:
         "src/interfaces may import src/application, src/domain and, of src/infrastructure, only " +
         "src/infrastructure/container/index.ts: an adapter, the config module or the wiring " +
-        "behind the container can change without an interface noticing.",
+        "behind the container can change without an interface noticing. The domain is imported " +
+        "directly: it is the innermost layer, and the values the interfaces need (ids, CMS " +
+        "kinds, validation issues) are its own; re-exporting them from src/application would " +
+        "add a layer that does nothing.",
       from: { path: "^src/interfaces/" },
       to: { path: "^src/infrastructure/", pathNot: COMPOSITION_ROOT },
     },
