@@ -7,6 +7,10 @@
 //
 // Resolution: `./email.js` in a .ts file is resolved to `./email.ts` by dependency-cruiser's own
 // .js -> .ts retry; no tsConfig option is needed (and it could not be read without the TS API).
+//
+// Scope: src only. console/ is a browser bundle: dependency-cruiser's swc call does not parse
+// TSX, and its packages (preact) are rightly devDependencies, inlined into dist/console by
+// esbuild at build time. `tsc -p console/tsconfig.json` and knip (knip.json) check it instead.
 
 /** Packages that are drivers or wiring: they belong in infrastructure or interfaces only. */
 const DRIVERS = [
@@ -34,6 +38,23 @@ const DRIVER_PATHS = [
 ];
 
 const NEVERTHROW = "(^|/)node_modules/neverthrow/";
+
+/**
+ * The one module of src/infrastructure that src/interfaces may import: the composition root's
+ * entry. It re-exports what a driving interface needs to build and run civilink (buildContainer,
+ * the use cases, the store's lifecycle, the configuration); the wiring behind it is its own.
+ */
+const COMPOSITION_ROOT = "^src/infrastructure/container/index\\.ts$";
+
+/**
+ * Modules nothing in the cruise imports, on purpose. bin/, bench/, scripts/ and test/ are not
+ * cruised, so a module of src that only they import counts as an orphan.
+ */
+const ENTRY_POINTS = [
+  "^src/index\\.ts$", // the library (package.json "main"); bin/civilink.js runs dist/interfaces/cli/main.js
+  "^src/interfaces/cli/run\\.ts$", // `npm run civilink`: the CLI from source, through tsx
+  "\\.d\\.ts$", // declarations for untyped packages, read by tsc only
+];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -80,6 +101,37 @@ module.exports = {
       comment: "src/infrastructure never imports src/interfaces.",
       from: { path: "^src/infrastructure/" },
       to: { path: "^src/interfaces/" },
+    },
+    {
+      name: "interfaces-reach-infrastructure-only-through-the-composition-root",
+      severity: "error",
+      comment:
+        "src/interfaces may import src/application, src/domain and, of src/infrastructure, only " +
+        "src/infrastructure/container/index.ts: an adapter, the config module or the wiring " +
+        "behind the container can change without an interface noticing. The domain is imported " +
+        "directly: it is the innermost layer, and the values the interfaces need (ids, CMS " +
+        "kinds, validation issues) are its own; re-exporting them from src/application would " +
+        "add a layer that does nothing.",
+      from: { path: "^src/interfaces/" },
+      to: { path: "^src/infrastructure/", pathNot: COMPOSITION_ROOT },
+    },
+    {
+      name: "no-orphans",
+      severity: "error",
+      comment:
+        "A module nobody imports is dead code (or an entry point missing from ENTRY_POINTS). " +
+        "Stricter than dependency-cruiser's `orphan`, which only catches modules without any " +
+        "import in either direction.",
+      module: { path: "^src/", pathNot: ENTRY_POINTS, numberOfDependentsLessThan: 1 },
+      from: {},
+    },
+    {
+      name: "not-to-dev-dep",
+      severity: "error",
+      comment:
+        "src ships (package.json files: dist) and runs where only `dependencies` are installed.",
+      from: { path: "^src/" },
+      to: { dependencyTypes: ["npm-dev"] },
     },
     {
       name: "not-to-unresolvable",

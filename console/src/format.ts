@@ -5,6 +5,3 @@ export const when = (iso: string | null) =>
     : new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 export const count = (value: number) => value.toLocaleString("en");
-
-export const plural = (value: number, one: string, many: string) =>
-  `${count(value)} ${value === 1 ? one : many}`;

@@ -39,12 +39,3 @@ export function mergeUser(
   }
   return { user, changed };
 }
-
-export const profileOf = (user: CmsUser): UserProfile => {
-  const profile: UserProfile = {};
-  for (const field of PROFILE_FIELDS) {
-    const value = user[field];
-    if (value !== undefined) profile[field] = value;
-  }
-  return profile;
-};

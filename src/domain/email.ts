@@ -24,10 +24,6 @@ export class Email {
     if (!isValidAddress(trimmed)) return err("invalid-email");
     return ok(new Email(trimmed, trimmed.toLowerCase()));
   }
-
-  sameKeyAs(other: string): boolean {
-    return this.key === emailKeyOf(other);
-  }
 }
 
 function isValidAddress(address: string): boolean {

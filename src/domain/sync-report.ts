@@ -41,15 +41,6 @@ export function countOutcome(report: SyncReport, outcome: OutcomeKind | "failed"
   return next;
 }
 
-export const addReports = (a: SyncReport, b: SyncReport): SyncReport => ({
-  checked: a.checked + b.checked,
-  alreadyLinked: a.alreadyLinked + b.alreadyLinked,
-  matched: a.matched + b.matched,
-  created: a.created + b.created,
-  skipped: a.skipped + b.skipped,
-  failed: a.failed + b.failed,
-});
-
 const counted = (count: number, singular: string, plural: string) =>
   `${count} ${count === 1 ? singular : plural}`;
 

@@ -11,12 +11,7 @@ import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 import { checkImportedUser, type ImportedUser } from "./imported-user.js";
 
-export {
-  checkImportedUser,
-  IMPORT_FIELDS,
-  type ImportedUser,
-  MAX_FIELD_LENGTH,
-} from "./imported-user.js";
+export { checkImportedUser, IMPORT_FIELDS, type ImportedUser } from "./imported-user.js";
 
 /**
  * One line of an export, as a parser read it: the user it holds, or why it could not be read.

@@ -8,9 +8,6 @@ import {
   type ValidationIssue,
   validationFailed,
 } from "../../domain/index.js";
-import type { StoreError } from "../ports/index.js";
-
-export type { StoreError };
 
 /** The kind of id each input field holds: its name says it. */
 const KIND_OF_ID_FIELD = { domainId: "domain", userId: "user", contactId: "contact" } as const;

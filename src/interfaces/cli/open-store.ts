@@ -1,8 +1,11 @@
 import type { Container } from "inversify";
-import { type Config, loadConfig } from "../../infrastructure/config/config.js";
-import { buildContainer } from "../../infrastructure/container/composition-root.js";
-import { TOKENS } from "../../infrastructure/container/tokens.js";
-import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import {
+  buildContainer,
+  type Config,
+  loadConfig,
+  type StoreRuntime,
+  TOKENS,
+} from "../../infrastructure/container/index.js";
 import { CliFailure, EXIT } from "./exit-codes.js";
 
 export interface OpenedStore {

@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { HttpBounds } from "../../infrastructure/config/config.js";
+import type { HttpBounds } from "../../infrastructure/container/index.js";
 
 /**
  * Node enforces the headers and request timeouts only when it checks its connections, every

@@ -2,8 +2,7 @@ import type { Request, Response } from "express";
 import type { ResultAsync } from "neverthrow";
 import { z } from "zod";
 import { DECIMAL_ID, type IdKind, MAX_ID, parseId } from "../../domain/index.js";
-import type { UseCases } from "../../infrastructure/container/use-cases.js";
-import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
+import type { StoreRuntime, UseCases } from "../../infrastructure/container/index.js";
 import type { RouteScope } from "./api-keys.js";
 import type { HttpError } from "./http-errors.js";
 import { httpErrorOf, type UseCaseError } from "./use-case-errors.js";
@@ -25,8 +24,6 @@ export type Reply =
       contentType?: string;
     }
   | { error: HttpError };
-
-export type BodyKind = "json" | "stream";
 
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   method: "get" | "post" | "put" | "patch" | "delete";

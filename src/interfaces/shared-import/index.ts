@@ -3,10 +3,6 @@ import { csvRows } from "./csv-rows.js";
 import type { ByteSource } from "./lines.js";
 import { ndjsonRows } from "./ndjson-rows.js";
 
-export { csvRows } from "./csv-rows.js";
-export { type ByteSource, type Line, lines, MAX_LINE_BYTES } from "./lines.js";
-export { ndjsonRows } from "./ndjson-rows.js";
-
 /** The formats of a user export, for the HTTP route and `civilink import-users`. */
 export const IMPORT_FORMATS = ["ndjson", "csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

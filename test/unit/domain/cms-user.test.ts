@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CmsUser, mergeUser, profileOf } from "../../../src/domain/cms-user.js";
+import { type CmsUser, mergeUser } from "../../../src/domain/cms-user.js";
+import { profileOf } from "../support/profile-of.js";
 
 const stored: CmsUser = {
   domainId: 1,

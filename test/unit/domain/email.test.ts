@@ -55,10 +55,10 @@ describe("Email.parse", () => {
     expect(Email.parse(`   ${raw}   `).isOk()).toBe(true);
   });
 
-  it("sameKeyAs compares trimmed, case-insensitive", () => {
+  it("the key matches the same address trimmed, in any case, and no other", () => {
     const email = emailOf("A@x.org");
-    expect(email.sameKeyAs("  a@X.ORG ")).toBe(true);
-    expect(email.sameKeyAs("b@x.org")).toBe(false);
+    expect(email.key).toBe(emailKeyOf("  a@X.ORG "));
+    expect(email.key).not.toBe(emailKeyOf("b@x.org"));
   });
 
   it("emailKeyOf trims and lower-cases", () => {

@@ -1,12 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  addReports,
   countOutcome,
   emptySyncReport,
   type SyncReport,
   syncSummary,
 } from "../../../src/domain/sync-report.js";
+
+/** Counter by counter, the sum of two reports. */
+const addReports = (a: SyncReport, b: SyncReport): SyncReport => ({
+  checked: a.checked + b.checked,
+  alreadyLinked: a.alreadyLinked + b.alreadyLinked,
+  matched: a.matched + b.matched,
+  created: a.created + b.created,
+  skipped: a.skipped + b.skipped,
+  failed: a.failed + b.failed,
+});
 
 const report = (counts: Partial<SyncReport>): SyncReport => {
   const r = { ...emptySyncReport(), ...counts };

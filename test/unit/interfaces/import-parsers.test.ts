@@ -1,12 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ImportInputError, type ImportRow } from "../../../src/application/index.js";
-import {
-  csvRows,
-  formatOfFileName,
-  importRows,
-  lines,
-  ndjsonRows,
-} from "../../../src/interfaces/shared-import/index.js";
+import { csvRows } from "../../../src/interfaces/shared-import/csv-rows.js";
+import { formatOfFileName, importRows } from "../../../src/interfaces/shared-import/index.js";
+import { lines } from "../../../src/interfaces/shared-import/lines.js";
+import { ndjsonRows } from "../../../src/interfaces/shared-import/ndjson-rows.js";
 
 type Chunk = Uint8Array | string;
 

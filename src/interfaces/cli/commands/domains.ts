@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { CMS_KINDS, type DomainDefinition } from "../../../domain/index.js";
-import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import { resolveUseCases } from "../../../infrastructure/container/index.js";
 import { openStore } from "../open-store.js";
 import { idOption } from "../options.js";
 import { cliFailureOf } from "../use-case-failure.js";

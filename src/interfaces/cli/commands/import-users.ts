@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { access, constants, stat } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import type { CmsSourceSpec } from "../../../application/index.js";
-import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import { resolveUseCases } from "../../../infrastructure/container/index.js";
 import {
   formatOfFileName,
   IMPORT_FORMATS,

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import { resolveUseCases } from "../../../infrastructure/container/index.js";
 import { CliFailure, EXIT } from "../exit-codes.js";
 import { openStore } from "../open-store.js";
 import { idOption } from "../options.js";

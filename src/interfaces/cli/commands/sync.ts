@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { CmsSourceSpec, SyncResult } from "../../../application/index.js";
-import { resolveUseCases } from "../../../infrastructure/container/use-cases.js";
+import { resolveUseCases } from "../../../infrastructure/container/index.js";
 import {
   addCmsSourceOptions,
   type CmsSourceOptions,

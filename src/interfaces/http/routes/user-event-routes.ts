@@ -1,4 +1,4 @@
-import type { UseCases } from "../../../infrastructure/container/use-cases.js";
+import type { UseCases } from "../../../infrastructure/container/index.js";
 import { defineRoute, domainParams, replyWith, userParams } from "../route-kit.js";
 import {
   anonymousInteractionSchema,
