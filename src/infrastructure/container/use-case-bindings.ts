@@ -9,6 +9,7 @@ import {
   GetDomain,
   GetLink,
   GetSyncJob,
+  type IdGenerator,
   ImportUsers,
   ImportUsersFromCms,
   LinkOnInteraction,
@@ -29,6 +30,7 @@ import {
   SynchronizeAllUsers,
   SynchronizeUsersFromCms,
   type SyncJobRepository,
+  type SyncJobRunner,
   SyncUserEmail,
   TrashContact,
   type UnitOfWork,
@@ -76,13 +78,17 @@ export function bindUseCases(container: Container) {
   withStore(TOKENS.RestoreContact, (uow) => new RestoreContact(uow));
   withStore(TOKENS.PutDomain, (uow) => new PutDomain(uow));
   withStore(TOKENS.SynchronizeAllUsers, (uow, clock) => new SynchronizeAllUsers(uow, clock));
-  // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.
   container
     .bind(TOKENS.StartSyncJob)
     .toResolvedValue(
-      (uow: UnitOfWork, clock: Clock, jobs: SyncJobRepository) =>
-        new StartSyncJob(uow, jobs, clock),
-      [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.SyncJobs],
+      (
+        uow: UnitOfWork,
+        clock: Clock,
+        jobs: SyncJobRepository,
+        ids: IdGenerator,
+        runner: SyncJobRunner,
+      ) => new StartSyncJob(uow, jobs, clock, ids, runner),
+      [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.SyncJobs, TOKENS.Ids, TOKENS.SyncJobRunner],
     )
     .inSingletonScope();
   container
