@@ -9,7 +9,6 @@ import type { StoreRuntime } from "../persistence/store-runtime.js";
 import { InProcessSyncJobRunner } from "../runtime/in-process-sync-job-runner.js";
 import { randomIds } from "../runtime/random-ids.js";
 import { systemClock } from "../runtime/system-clock.js";
-import { TOKENS } from "./tokens.js";
 import { bindUseCases } from "./use-case-bindings.js";
 
 export type StoreOptions =
@@ -32,20 +31,17 @@ export function buildContainer(options: ContainerOptions): Container {
   const container = new Container();
   const { ids, ...storeOptions } = options;
   const clock = options.clock ?? systemClock;
-  container.bind(TOKENS.Clock).toConstantValue(clock);
   const store = openStore(storeOptions);
-  container.bind(TOKENS.Store).toConstantValue(store);
-  container.bind(TOKENS.UnitOfWork).toConstantValue(store);
-  container.bind(TOKENS.SyncJobs).toConstantValue(store.syncJobs);
-  container.bind(TOKENS.Ids).toConstantValue(ids ?? randomIds);
-  // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.
-  container
-    .bind(TOKENS.SyncJobRunner)
-    .toConstantValue(new InProcessSyncJobRunner(store, store.syncJobs, clock));
-  container
-    .bind(TOKENS.CmsUserSources)
-    .toConstantValue(options.cmsUserSources ?? new SqlCmsUserSources());
-  bindUseCases(container);
+  bindUseCases(container, {
+    store,
+    unitOfWork: store,
+    clock,
+    ids: ids ?? randomIds,
+    syncJobs: store.syncJobs,
+    // One per container: it keeps the jobs it runs, for whenIdle() at shutdown.
+    syncJobRunner: new InProcessSyncJobRunner(store, store.syncJobs, clock),
+    cmsUserSources: options.cmsUserSources ?? new SqlCmsUserSources(),
+  });
   return container;
 }
 
