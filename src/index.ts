@@ -16,6 +16,9 @@ export type { UseCases } from "./infrastructure/container/use-cases.js";
 export { MemoryStore } from "./infrastructure/persistence/memory/memory-store.js";
 export { SqlStore } from "./infrastructure/persistence/sql/sql-store.js";
 export type { StoreRuntime } from "./infrastructure/persistence/store-runtime.js";
+export { InProcessSyncJobRunner } from "./infrastructure/runtime/in-process-sync-job-runner.js";
+export { randomIds } from "./infrastructure/runtime/random-ids.js";
+export { systemClock } from "./infrastructure/runtime/system-clock.js";
 
 /** Every use case by name, each with its `execute(input)` returning a `ResultAsync`. */
 export type Civilink = UseCases & {

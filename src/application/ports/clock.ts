@@ -1,5 +1,4 @@
+/** The time of day, as the records say it: when a link was made, a job started or ended. */
 export interface Clock {
   now(): Date;
 }
-
-export const systemClock: Clock = { now: () => new Date() };

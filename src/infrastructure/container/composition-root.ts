@@ -1,12 +1,14 @@
 import { Container } from "inversify";
-import { type Clock, type CmsUserSources, systemClock } from "../../application/index.js";
+import type { Clock, CmsUserSources, IdGenerator } from "../../application/index.js";
 import { type CmsKind, defaultDomain } from "../../domain/index.js";
 import { SqlCmsUserSources } from "../cms-sources/sql-cms-user-sources.js";
 import { MemoryStore, type MemoryStoreOptions } from "../persistence/memory/memory-store.js";
 import type { PgliteConnection, PostgresConnection } from "../persistence/sql/sql-connection.js";
 import { SqlStore } from "../persistence/sql/sql-store.js";
 import type { StoreRuntime } from "../persistence/store-runtime.js";
-import { TOKENS } from "./tokens.js";
+import { InProcessSyncJobRunner } from "../runtime/in-process-sync-job-runner.js";
+import { randomIds } from "../runtime/random-ids.js";
+import { systemClock } from "../runtime/system-clock.js";
 import { bindUseCases } from "./use-case-bindings.js";
 
 export type StoreOptions =
@@ -18,6 +20,8 @@ export type ContainerOptions = StoreOptions & {
   /** CMS of domain 1, created at first start (default drupal). */
   cms?: CmsKind;
   clock?: Clock;
+  /** Where new sync jobs' ids come from (default: random UUIDs). */
+  ids?: IdGenerator;
   /** Where CMS users are read from (default: the CMSes' own databases, through knex). */
   cmsUserSources?: CmsUserSources;
 };
@@ -25,15 +29,19 @@ export type ContainerOptions = StoreOptions & {
 /** The one place where ports meet adapters; tests, the server and the CLI all build here. */
 export function buildContainer(options: ContainerOptions): Container {
   const container = new Container();
-  container.bind(TOKENS.Clock).toConstantValue(options.clock ?? systemClock);
-  const store = openStore(options);
-  container.bind(TOKENS.Store).toConstantValue(store);
-  container.bind(TOKENS.UnitOfWork).toConstantValue(store);
-  container.bind(TOKENS.SyncJobs).toConstantValue(store.syncJobs);
-  container
-    .bind(TOKENS.CmsUserSources)
-    .toConstantValue(options.cmsUserSources ?? new SqlCmsUserSources());
-  bindUseCases(container);
+  const { ids, ...storeOptions } = options;
+  const clock = options.clock ?? systemClock;
+  const store = openStore(storeOptions);
+  bindUseCases(container, {
+    store,
+    unitOfWork: store,
+    clock,
+    ids: ids ?? randomIds,
+    syncJobs: store.syncJobs,
+    // One per container: it keeps the jobs it runs, for whenIdle() at shutdown.
+    syncJobRunner: new InProcessSyncJobRunner(store, store.syncJobs, clock),
+    cmsUserSources: options.cmsUserSources ?? new SqlCmsUserSources(),
+  });
   return container;
 }
 

@@ -1,121 +1,26 @@
 import type { Container } from "inversify";
-import {
-  type Clock,
-  type CmsUserSources,
-  CountDomainUsers,
-  CreateContact,
-  FindContactsByEmail,
-  GetContact,
-  GetDomain,
-  GetLink,
-  GetSyncJob,
-  ImportUsers,
-  ImportUsersFromCms,
-  LinkOnInteraction,
-  LinkOnLogin,
-  LinkOnRegistration,
-  ListAudit,
-  ListDomains,
-  ListLinks,
-  ListOutbox,
-  ListSyncJobs,
-  ListUsers,
-  PutDomain,
-  RecordAnonymousInteraction,
-  RestoreContact,
-  SearchContactsByName,
-  StartSyncJob,
-  SyncContactEmail,
-  SynchronizeAllUsers,
-  SynchronizeUsersFromCms,
-  type SyncJobRepository,
-  SyncUserEmail,
-  TrashContact,
-  type UnitOfWork,
-  UnlinkUser,
-  UpdateContact,
-  UserEventHandler,
-} from "../../application/index.js";
-import { TOKENS, type Token } from "./tokens.js";
+import { USE_CASE_TABLE } from "./use-case-table.js";
+import { type AdaptersOf, tokenOf } from "./wiring-table.js";
 
-type Needs = readonly [UnitOfWork, Clock];
+/** What the composition root hands to the container: the adapter behind each name. */
+export type Adapters = AdaptersOf<typeof USE_CASE_TABLE>;
 
 /**
- * Binds every use case as a singleton built from the store and the clock. The use cases
- * themselves carry no decorators, so the application layer knows nothing of Inversify.
+ * Binds the adapters, and every use case of the table as a singleton built from what it
+ * needs. The use cases themselves carry no decorators, so the application layer knows
+ * nothing of Inversify.
  */
-export function bindUseCases(container: Container) {
-  const withStore = <T>(target: Token<T>, build: (...needs: Needs) => T) =>
+export function bindUseCases(container: Container, adapters: Adapters) {
+  for (const name of USE_CASE_TABLE.adapters) {
+    container.bind(tokenOf(name)).toConstantValue(adapters[name as keyof Adapters]);
+  }
+  for (const { name, needs, build } of USE_CASE_TABLE.entries) {
     container
-      .bind(target)
+      .bind(tokenOf(name))
       .toResolvedValue(
-        (uow: UnitOfWork, clock: Clock) => build(uow, clock),
-        [TOKENS.UnitOfWork, TOKENS.Clock],
+        (...resolved: unknown[]) => new build(...(resolved as never[])),
+        needs.map(tokenOf),
       )
       .inSingletonScope();
-  const withEvents = <T>(target: Token<T>, build: (events: UserEventHandler) => T) =>
-    container
-      .bind(target)
-      .toResolvedValue((events: UserEventHandler) => build(events), [TOKENS.UserEventHandler])
-      .inSingletonScope();
-
-  withStore(TOKENS.UserEventHandler, (uow, clock) => new UserEventHandler(uow, clock));
-  withEvents(TOKENS.LinkOnRegistration, (events) => new LinkOnRegistration(events));
-  withEvents(TOKENS.LinkOnLogin, (events) => new LinkOnLogin(events));
-  withEvents(TOKENS.LinkOnInteraction, (events) => new LinkOnInteraction(events));
-  withEvents(TOKENS.SyncUserEmail, (events) => new SyncUserEmail(events));
-  withStore(
-    TOKENS.RecordAnonymousInteraction,
-    (uow, clock) => new RecordAnonymousInteraction(uow, clock),
-  );
-  withStore(TOKENS.UnlinkUser, (uow, clock) => new UnlinkUser(uow, clock));
-  withStore(TOKENS.CreateContact, (uow, clock) => new CreateContact(uow, clock));
-  withStore(TOKENS.UpdateContact, (uow, clock) => new UpdateContact(uow, clock));
-  withStore(TOKENS.SyncContactEmail, (uow, clock) => new SyncContactEmail(uow, clock));
-  withStore(TOKENS.TrashContact, (uow) => new TrashContact(uow));
-  withStore(TOKENS.RestoreContact, (uow) => new RestoreContact(uow));
-  withStore(TOKENS.PutDomain, (uow) => new PutDomain(uow));
-  withStore(TOKENS.SynchronizeAllUsers, (uow, clock) => new SynchronizeAllUsers(uow, clock));
-  // A singleton on purpose: it keeps the jobs it runs, for whenIdle() at shutdown.
-  container
-    .bind(TOKENS.StartSyncJob)
-    .toResolvedValue(
-      (uow: UnitOfWork, clock: Clock, jobs: SyncJobRepository) =>
-        new StartSyncJob(uow, jobs, clock),
-      [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.SyncJobs],
-    )
-    .inSingletonScope();
-  container
-    .bind(TOKENS.GetSyncJob)
-    .toResolvedValue((jobs: SyncJobRepository) => new GetSyncJob(jobs), [TOKENS.SyncJobs])
-    .inSingletonScope();
-  container
-    .bind(TOKENS.ListSyncJobs)
-    .toResolvedValue(
-      (uow: UnitOfWork, jobs: SyncJobRepository) => new ListSyncJobs(uow, jobs),
-      [TOKENS.UnitOfWork, TOKENS.SyncJobs],
-    )
-    .inSingletonScope();
-  withStore(TOKENS.GetDomain, (uow) => new GetDomain(uow));
-  withStore(TOKENS.ListDomains, (uow) => new ListDomains(uow));
-  withStore(TOKENS.GetLink, (uow) => new GetLink(uow));
-  withStore(TOKENS.ListLinks, (uow) => new ListLinks(uow));
-  withStore(TOKENS.GetContact, (uow) => new GetContact(uow));
-  withStore(TOKENS.FindContactsByEmail, (uow) => new FindContactsByEmail(uow));
-  withStore(TOKENS.SearchContactsByName, (uow) => new SearchContactsByName(uow));
-  withStore(TOKENS.ListAudit, (uow) => new ListAudit(uow));
-  withStore(TOKENS.ListOutbox, (uow) => new ListOutbox(uow));
-  withStore(TOKENS.ListUsers, (uow) => new ListUsers(uow));
-  withStore(TOKENS.CountDomainUsers, (uow) => new CountDomainUsers(uow));
-  withStore(TOKENS.ImportUsers, (uow) => new ImportUsers(uow));
-  const withSources = <T>(
-    target: Token<T>,
-    build: (uow: UnitOfWork, clock: Clock, sources: CmsUserSources) => T,
-  ) =>
-    container
-      .bind(target)
-      .toResolvedValue(build, [TOKENS.UnitOfWork, TOKENS.Clock, TOKENS.CmsUserSources])
-      .inSingletonScope();
-  withSources(TOKENS.ImportUsersFromCms, (...needs) => new ImportUsersFromCms(...needs));
-  withSources(TOKENS.SynchronizeUsersFromCms, (...needs) => new SynchronizeUsersFromCms(...needs));
+  }
 }

@@ -2,14 +2,18 @@ import { ok } from "neverthrow";
 import { describe, expect, it } from "vitest";
 import {
   type Civilink,
+  InProcessSyncJobRunner,
   type MemoryStore,
+  randomIds,
   StartSyncJob,
   StoreUnavailableError,
   type SyncJob,
   type SyncJobRepository,
+  type SyncJobTimings,
   systemClock,
   type UserProfile,
 } from "../../../src/index.js";
+import { sequentialIds } from "../../support/sequential-ids.js";
 import {
   BAD_IDS,
   expectErr,
@@ -70,6 +74,20 @@ async function ended(app: Civilink, job: SyncJob): Promise<SyncJob> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** StartSyncJob on the store with these sync jobs, run at this pace. */
+const startSyncJobOn = (
+  store: MemoryStore,
+  jobs: SyncJobRepository,
+  timings: Partial<SyncJobTimings> = {},
+) =>
+  new StartSyncJob(
+    store,
+    jobs,
+    systemClock,
+    randomIds,
+    new InProcessSyncJobRunner(store, jobs, systemClock, timings),
+  );
 
 /** The store's sync jobs, counting the progress writes. */
 function countingJobs(inner: SyncJobRepository) {
@@ -197,7 +215,7 @@ describe("startSyncJob: a background run of SPEC §9", () => {
     const h = memory();
     await bigDirectory(h.store, 3000);
     const { jobs, counted } = countingJobs(h.store.syncJobs);
-    const fast = new StartSyncJob(h.store, jobs, systemClock, { progressEveryMs: 10 });
+    const fast = startSyncJobOn(h.store, jobs, { progressEveryMs: 10 });
     const started = await expectOk(fast.execute({ domainId: 1 }));
     const seen: SyncJob[] = [];
     for (;;) {
@@ -226,12 +244,22 @@ describe("startSyncJob: a background run of SPEC §9", () => {
     const h2 = memory();
     await bigDirectory(h2.store, 3000);
     const paced = countingJobs(h2.store.syncJobs);
-    const normal = new StartSyncJob(h2.store, paced.jobs, systemClock);
+    const normal = startSyncJobOn(h2.store, paced.jobs);
     const began = Date.now();
     await expectOk(normal.execute({ domainId: 1 }));
     await normal.whenIdle();
     const elapsed = Date.now() - began;
     expect(paced.counted.progressWrites).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
+  });
+
+  it("takes a new job's id from the id generator", async () => {
+    const h = harness({ clock: systemClock, ids: sequentialIds() });
+    await putDomain(h.app, 2, { cms: "drupal" });
+    const first = await expectOk(h.app.startSyncJob.execute({ domainId: 1 }));
+    const second = await expectOk(h.app.startSyncJob.execute({ domainId: 2 }));
+    expect([first.id, second.id]).toEqual(["job-1", "job-2"]);
+    await h.app.startSyncJob.whenIdle();
+    expect((await jobOf(h.app, "job-2")).status).toBe("succeeded");
   });
 
   it("a second start while one runs is SyncAlreadyRunning; once it ended a new one starts", async () => {

@@ -5,7 +5,7 @@ import {
   storeUnavailable,
   type UnitOfWork,
   type Work,
-} from "../ports/index.js";
+} from "../../application/index.js";
 
 /** How long a background run may keep the event loop before it lets timers and requests in. */
 const MAX_SLICE_MS = 20;
