@@ -4,6 +4,7 @@ import { buildContainer } from "../../infrastructure/container/composition-root.
 import { TOKENS } from "../../infrastructure/container/tokens.js";
 import type { StoreRuntime } from "../../infrastructure/persistence/store-runtime.js";
 import { CliFailure, EXIT } from "./exit-codes.js";
+import { cliFailureOf } from "./use-case-failure.js";
 
 export interface OpenedStore {
   container: Container;
@@ -21,7 +22,8 @@ export async function openStore(config: Config = cliConfig()): Promise<OpenedSto
   const prepared = await store.prepare();
   if (prepared.isErr()) {
     await store.close();
-    throw new CliFailure(`cannot open the store: ${prepared.error.message}`, EXIT.storeUnavailable);
+    const failure = cliFailureOf(prepared.error);
+    throw new CliFailure(`cannot open the store: ${failure.message}`, failure.code);
   }
   return { container, store, config };
 }
