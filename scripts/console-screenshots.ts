@@ -48,7 +48,7 @@ const call = (method: string, path: string, body?: string, type = "application/j
   fetch(`${civilink.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${KEY}`, ...(body ? { "content-type": type } : {}) },
-    body,
+    ...(body === undefined ? {} : { body }),
   }).then((response) => response.json() as Promise<Record<string, unknown>>);
 
 try {

@@ -16,6 +16,7 @@ export * from "./queries/user-queries.js";
 export * from "./record-anonymous-interaction/record-anonymous-interaction.js";
 export * from "./restore-contact/restore-contact.js";
 export * from "./shared/paging.js";
+export * from "./shared/use-case-error.js";
 export * from "./sync-contact-email/sync-contact-email.js";
 export * from "./sync-jobs/get-sync-job.js";
 export * from "./sync-jobs/list-sync-jobs.js";

@@ -1,6 +1,9 @@
 import type { ContactId, DomainId, UserId } from "./ids.js";
 
-/** Errors are values: plain objects tagged by a literal `kind`. */
+/**
+ * Errors are values: plain objects tagged by a literal `kind`. Each one a use case answers is
+ * listed in the catalogue `UseCaseError` (src/application/shared/use-case-error.ts).
+ */
 export interface ValidationIssue {
   path: string;
   message: string;

@@ -26,8 +26,8 @@ export function parseJoomlaName(name: string): PersonName {
   }
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return {};
-  if (words.length === 1) return { lastName: words[0] };
-  return { firstName: words[0], lastName: words[words.length - 1] };
+  if (words.length === 1) return withoutEmpty({ lastName: words[0] });
+  return withoutEmpty({ firstName: words[0], lastName: words[words.length - 1] });
 }
 
 /**

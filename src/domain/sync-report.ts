@@ -44,8 +44,8 @@ export function countOutcome(report: SyncReport, outcome: OutcomeKind | "failed"
 const counted = (count: number, singular: string, plural: string) =>
   `${count} ${count === 1 ? singular : plural}`;
 
-/** The summary of SPEC §9, e.g. "Checked 3 user records. Found 2 matching contact records. …". */
-export function syncSummary(report: SyncReport): string {
+/** The sentences of the summary of SPEC §9, e.g. "Checked 3 user records.", in order. */
+export function syncSummaryLines(report: SyncReport): string[] {
   const lines = [
     `Checked ${counted(report.checked, "user record", "user records")}.`,
     `Found ${counted(report.alreadyLinked + report.matched, "matching contact record", "matching contact records")}.`,
@@ -57,5 +57,8 @@ export function syncSummary(report: SyncReport): string {
   if (report.failed > 0) {
     lines.push(`Failed ${counted(report.failed, "user record", "user records")}.`);
   }
-  return lines.join(" ");
+  return lines;
 }
+
+/** The summary of SPEC §9, e.g. "Checked 3 user records. Found 2 matching contact records. …". */
+export const syncSummary = (report: SyncReport): string => syncSummaryLines(report).join(" ");

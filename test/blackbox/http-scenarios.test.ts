@@ -23,7 +23,7 @@ async function call(
       authorization: `Bearer ${server.adminKey}`,
       ...(body === undefined ? {} : { "content-type": contentType }),
     },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
   return {

@@ -81,8 +81,17 @@ const profile = fc
   })
   .map((fields) => withoutUndefined(fields));
 
-function withoutUndefined<T extends object>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+/** `T` as `withoutUndefined` leaves it: a field that may be undefined is optional instead. */
+type WithoutUndefined<T> = {
+  [K in keyof T as undefined extends T[K] ? never : K]: T[K];
+} & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function withoutUndefined<T extends object>(fields: T): WithoutUndefined<T> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  ) as WithoutUndefined<T>;
 }
 
 const dedupeRule: fc.Arbitrary<DedupeRule> = fc.record({

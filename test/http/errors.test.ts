@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { httpErrorOf } from "../../src/interfaces/http/use-case-errors.js";
 import {
   KEYS_WITHOUT,
   makeHarness,
@@ -359,6 +360,17 @@ describe("503 StoreUnavailable and 500 Internal", () => {
     expect(audit.status).toBe(500);
     expect(audit.text).not.toContain("disk");
     expect((await h.http.get("/v1/domains/1").set(h.auth("read"))).status).toBe(200);
+  });
+
+  it("maps a CMS source's error, which no route reads, to 500 Internal with its words logged", () => {
+    for (const kind of ["SourceUnavailable", "SourceInvalid"] as const) {
+      const message = "MySQL at cms:3306 (database shop) has no table wp_users";
+      expect(httpErrorOf({ kind, message })).toEqual({
+        kind: "Internal",
+        message: "Something went wrong on our side.",
+        logged: { message },
+      });
+    }
   });
 });
 

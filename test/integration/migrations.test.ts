@@ -143,7 +143,7 @@ async function migrationsRun(probe: Probe): Promise<string[]> {
 async function failureOf(
   probe: Probe,
   sql: string,
-): Promise<{ code?: string; constraint?: string } | null> {
+): Promise<{ code: string | undefined; constraint: string | undefined } | null> {
   try {
     await probe.rows(sql);
     return null;

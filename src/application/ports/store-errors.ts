@@ -23,6 +23,7 @@ export interface StoreFailed {
   cause?: StoreErrorCause;
 }
 
+/** Listed, with every other error a use case answers, in `UseCaseError`. */
 export type StoreError = StoreUnavailable | StoreFailed;
 
 /**

@@ -1,18 +1,11 @@
 import { errAsync, okAsync, type ResultAsync } from "neverthrow";
 import { textProblem } from "../../domain/index.js";
-import type { StoreError, SyncJob, SyncJobRepository } from "../ports/index.js";
-
-export interface SyncJobNotFound {
-  kind: "SyncJobNotFound";
-  message: string;
-  jobId: string;
-}
-
-export const syncJobNotFound = (jobId: string): SyncJobNotFound => ({
-  kind: "SyncJobNotFound",
-  message: `Sync job ${jobId} does not exist.`,
-  jobId,
-});
+import type { SyncJob, SyncJobRepository } from "../ports/index.js";
+import {
+  type StoreError,
+  type SyncJobNotFound,
+  syncJobNotFound,
+} from "../shared/use-case-error.js";
 
 export interface GetSyncJobInput {
   jobId: string;

@@ -15,15 +15,10 @@ import {
 import { ensureLink, ensureLinkLocks } from "../ensure-link/ensure-link.js";
 import { ensureLinkBatch, ensureLinkBatchLocks } from "../ensure-link/ensure-link-batch.js";
 import { emailKeyLockedIn, locksCover, MAX_LOCK_ATTEMPTS } from "../ensure-link/stale-locks.js";
-import {
-  type Clock,
-  type StoreError,
-  type StoreUnavailable,
-  type UnitOfWork,
-  withCause,
-} from "../ports/index.js";
+import { type Clock, type StoreError, type UnitOfWork, withCause } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
+import type { SyncInterrupted } from "../shared/use-case-error.js";
 
 export interface SyncProgress {
   processed: number;
@@ -47,14 +42,6 @@ export interface SyncResult {
   failures: SyncFailure[];
   /** The summary of SPEC §9. */
   message: string;
-}
-
-/**
- * A run the store stopped part-way (it became unavailable): what the run had done, and
- * committed, until then.
- */
-export interface SyncInterrupted extends StoreUnavailable {
-  done: { report: SyncReport; failures: SyncFailure[] };
 }
 
 export type SynchronizeAllUsersError =

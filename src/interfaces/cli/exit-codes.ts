@@ -4,6 +4,7 @@ export const EXIT = {
   someUsersFailed: 1,
   badInput: 2,
   storeUnavailable: 3,
+  storeFailed: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

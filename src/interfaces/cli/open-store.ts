@@ -7,6 +7,7 @@ import {
   TOKENS,
 } from "../../infrastructure/container/index.js";
 import { CliFailure, EXIT } from "./exit-codes.js";
+import { cliFailureOf } from "./use-case-failure.js";
 
 export interface OpenedStore {
   container: Container;
@@ -24,7 +25,8 @@ export async function openStore(config: Config = cliConfig()): Promise<OpenedSto
   const prepared = await store.prepare();
   if (prepared.isErr()) {
     await store.close();
-    throw new CliFailure(`cannot open the store: ${prepared.error.message}`, EXIT.storeUnavailable);
+    const failure = cliFailureOf(prepared.error);
+    throw new CliFailure(`cannot open the store: ${failure.message}`, failure.code);
   }
   return { container, store, config };
 }

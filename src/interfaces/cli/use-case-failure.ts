@@ -1,29 +1,36 @@
-import type { StoreError } from "../../application/index.js";
-import type { ValidationFailed } from "../../domain/index.js";
+import type { UseCaseError } from "../../application/index.js";
 import { CliFailure, EXIT } from "./exit-codes.js";
 
-type CommandError = ValidationFailed | StoreError | { kind: string; message: string };
-
-/** The one-line failure and exit code of a use-case error (API.md exit codes). */
-export function cliFailureOf(error: CommandError): CliFailure {
+/**
+ * The one-line failure and exit code of a use-case error (API.md exit codes). The switch
+ * covers every kind of the catalogue: a kind that is not mapped here fails to compile.
+ */
+export function cliFailureOf(error: UseCaseError): CliFailure {
   switch (error.kind) {
     case "StoreUnavailable":
     case "SourceUnavailable":
       return new CliFailure(error.message, EXIT.storeUnavailable);
     case "StoreFailed": {
-      const cause = "cause" in error ? error.cause : undefined;
+      const { cause } = error;
       const why = cause ? `${cause.message}${cause.code ? ` (${cause.code})` : ""}` : error.message;
-      return new CliFailure(`the store failed: ${why}`, EXIT.storeUnavailable);
+      return new CliFailure(`the store failed: ${why}`, EXIT.storeFailed);
     }
     case "ValidationFailed": {
-      const details = "details" in error && Array.isArray(error.details) ? error.details : [];
-      const first = details[0] as { path: string; message: string } | undefined;
+      const [first] = error.details;
       return new CliFailure(
         first ? `${first.path} ${first.message}` : error.message,
         EXIT.badInput,
       );
     }
-    default:
+    case "DomainNotFound":
+    case "ContactNotFound":
+    case "LinkNotFound":
+    case "ContactIsLinked":
+    case "SyncJobNotFound":
+    case "SyncAlreadyRunning":
+    case "SourceInvalid":
       return new CliFailure(error.message, EXIT.badInput);
   }
+  const unmapped: { kind: string } = error satisfies never;
+  throw new TypeError(`No exit code for the error kind ${unmapped.kind}.`);
 }

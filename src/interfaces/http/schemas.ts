@@ -15,7 +15,11 @@ import {
   type UserEmailChanged,
 } from "../../domain/index.js";
 
-/** Request and response shapes of API.md; the routes validate with them and OpenAPI shows them. */
+/**
+ * Request and response shapes of API.md; the routes validate with them and OpenAPI shows them.
+ * A request's optional field is `exactOptional`: absent, or holding a value (neither JSON nor
+ * a query string can hold `undefined`), as the use cases' inputs have it.
+ */
 
 /** A string every store can hold (no U+0000, no lone surrogate); every text a client sends. */
 export const storableString = z.string().check((context) => {
@@ -30,11 +34,11 @@ const text = storableText(1000);
 const emailText = storableText(1000);
 
 export const userProfileSchema = z.strictObject({
-  email: emailText.optional(),
-  username: text.optional(),
-  firstName: text.optional(),
-  lastName: text.optional(),
-  name: text.optional(),
+  email: emailText.exactOptional(),
+  username: text.exactOptional(),
+  firstName: text.exactOptional(),
+  lastName: text.exactOptional(),
+  name: text.exactOptional(),
 });
 
 export const interactionSchema = z.strictObject({
@@ -45,54 +49,54 @@ export const interactionSchema = z.strictObject({
 export const anonymousInteractionSchema = z.strictObject({
   kind: z.enum(INTERACTION_KINDS),
   email: emailText,
-  firstName: text.optional(),
-  lastName: text.optional(),
+  firstName: text.exactOptional(),
+  lastName: text.exactOptional(),
 });
 
 const weight = z.number().min(0).max(1e9);
 
 export const domainDefinitionSchema = z.strictObject({
-  name: text.optional(),
+  name: text.exactOptional(),
   cms: z.enum(CMS_KINDS),
-  syncCmsEmail: z.boolean().optional(),
+  syncCmsEmail: z.boolean().exactOptional(),
   dedupeRule: z
     .strictObject({
       weights: z
         .strictObject({
-          email: weight.optional(),
-          firstName: weight.optional(),
-          lastName: weight.optional(),
+          email: weight.exactOptional(),
+          firstName: weight.exactOptional(),
+          lastName: weight.exactOptional(),
         })
-        .optional(),
-      threshold: weight.optional(),
+        .exactOptional(),
+      threshold: weight.exactOptional(),
     })
-    .optional(),
+    .exactOptional(),
 });
 
 export const contactDefinitionSchema = z.strictObject({
-  contactType: z.enum(CONTACT_TYPES).optional(),
-  firstName: text.optional(),
-  lastName: text.optional(),
-  displayName: text.optional(),
+  contactType: z.enum(CONTACT_TYPES).exactOptional(),
+  firstName: text.exactOptional(),
+  lastName: text.exactOptional(),
+  displayName: text.exactOptional(),
   emails: z
     .array(
       z.strictObject({
         email: emailText,
-        isPrimary: z.boolean().optional(),
-        locationType: text.optional(),
+        isPrimary: z.boolean().exactOptional(),
+        locationType: text.exactOptional(),
       }),
     )
     .max(100)
-    .optional(),
+    .exactOptional(),
 });
 
 export const contactPatchSchema = z.strictObject({
-  firstName: text.optional(),
-  lastName: text.optional(),
-  primaryEmail: emailText.optional(),
+  firstName: text.exactOptional(),
+  lastName: text.exactOptional(),
+  primaryEmail: emailText.exactOptional(),
 });
 
-export const syncStartSchema = z.strictObject({ dryRun: z.boolean().optional() });
+export const syncStartSchema = z.strictObject({ dryRun: z.boolean().exactOptional() });
 
 /** `?limit=` of a listing that gives at most `max` items a page. */
 export const limitQueryUpTo = (max: number) =>
@@ -227,7 +231,10 @@ export const directoryUserJson = ({
 }: CmsUser & { contactId: number | null }) => user;
 
 /** `?limit=&cursor=` of the paged listings (limit ≤ 1000, default 100). */
-export const pageQueryFields = { limit: limitQuery.optional(), cursor: cursorQuery.optional() };
+export const pageQueryFields = {
+  limit: limitQuery.exactOptional(),
+  cursor: cursorQuery.exactOptional(),
+};
 
 /** A route that takes no query parameters: any given is refused (400 ValidationFailed). */
 export const noQuery = z.strictObject({});

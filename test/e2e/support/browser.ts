@@ -35,7 +35,7 @@ export class Browser {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       headers,
-      body: form?.toString(),
+      ...(form ? { body: form.toString() } : {}),
       redirect: "manual",
     });
     const body = await response.text();

@@ -162,8 +162,17 @@ const firstNameArb = fc.constantFrom("Ann", "Bob", " ann ", "Cy");
 const lastNameArb = fc.constantFrom("Lee", "Ng", "LEE");
 const joomlaNameArb = fc.constantFrom("Lee, Ann Marie", "Bob Ng", "Cher", "  ");
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** `T` as `withoutUndefined` leaves it: a field that may be undefined is optional instead. */
+type WithoutUndefined<T> = {
+  [K in keyof T as undefined extends T[K] ? never : K]: T[K];
+} & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function withoutUndefined<T extends object>(value: T): WithoutUndefined<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as WithoutUndefined<T>;
 }
 
 export const profileArb: fc.Arbitrary<UserProfile> = fc
@@ -261,7 +270,7 @@ const anonymousInteractionArb: fc.Arbitrary<PlannedEvent> = fc
     firstName: maybe(firstNameArb),
     lastName: maybe(lastNameArb),
   })
-  .map((visit) => withoutUndefined({ type: "anonymous-interaction", ...visit }));
+  .map((visit) => withoutUndefined({ type: "anonymous-interaction" as const, ...visit }));
 
 const syncArb: fc.Arbitrary<PlannedEvent> = fc
   .constantFrom(...DOMAIN_IDS)

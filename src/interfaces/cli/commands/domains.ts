@@ -38,12 +38,12 @@ export function registerDomains(program: Command) {
             message: "a new domain needs --cms",
             details: [],
           });
+        const name = options.name ?? current?.name;
+        const syncCmsEmail = options.syncCmsEmail ?? current?.syncCmsEmail;
         const definition: DomainDefinition = {
           cms,
-          ...((options.name ?? current?.name) ? { name: options.name ?? current?.name } : {}),
-          ...((options.syncCmsEmail ?? current?.syncCmsEmail) !== undefined
-            ? { syncCmsEmail: options.syncCmsEmail ?? current?.syncCmsEmail }
-            : {}),
+          ...(name ? { name } : {}),
+          ...(syncCmsEmail !== undefined ? { syncCmsEmail } : {}),
           ...(current ? { dedupeRule: current.dedupeRule } : {}),
         };
         const saved = await useCases.putDomain.execute({ domainId: id, definition });

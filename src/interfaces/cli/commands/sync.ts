@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { CmsSourceSpec, SyncResult } from "../../../application/index.js";
+import { syncSummaryLines } from "../../../domain/index.js";
 import { resolveUseCases } from "../../../infrastructure/container/index.js";
 import {
   addCmsSourceOptions,
@@ -18,9 +19,6 @@ interface SyncOptions extends CmsSourceOptions {
   dryRun?: boolean;
   json?: boolean;
 }
-
-/** Sentences of the SPEC §9 summary, one a line. */
-const summaryLines = (message: string) => `${message.replace(/\. (?=[A-Z])/g, ".\n")}\n`;
 
 export function registerSync(program: Command) {
   const command = program
@@ -97,9 +95,10 @@ async function syncFromCms(
   if (sync.report.failed > 0) process.exitCode = EXIT.someUsersFailed;
 }
 
-function writeSync({ dryRun, message, failures }: SyncResult) {
+/** The SPEC §9 summary of the report, a sentence a line, then the first failures. */
+function writeSync({ dryRun, report, failures }: SyncResult) {
   if (dryRun) process.stdout.write("Dry run: nothing was written.\n");
-  process.stdout.write(summaryLines(message));
+  for (const line of syncSummaryLines(report)) process.stdout.write(`${line}\n`);
   for (const failure of failures.slice(0, 20)) {
     process.stdout.write(`  user ${failure.userId}: ${failure.reason}\n`);
   }

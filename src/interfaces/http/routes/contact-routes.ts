@@ -19,11 +19,11 @@ const contactParams = z.strictObject({ contactId: idString("contact") });
 /** `?email=` finds by email, as API.md has it; `?name=` searches names, a page at a time. */
 const contactsQuery = z
   .strictObject({
-    email: storableText(1000).optional(),
-    name: storableString.optional(),
-    includeDeleted: booleanQuery.optional(),
-    limit: limitQueryUpTo(100).optional(),
-    cursor: cursorQuery.optional(),
+    email: storableText(1000).exactOptional(),
+    name: storableString.exactOptional(),
+    includeDeleted: booleanQuery.exactOptional(),
+    limit: limitQueryUpTo(100).exactOptional(),
+    cursor: cursorQuery.exactOptional(),
   })
   .superRefine((query, context) => {
     if ((query.email === undefined) === (query.name === undefined)) {
@@ -107,7 +107,7 @@ export const contactRoutes = [
         replyWith(
           useCases.findContactsByEmail.execute({
             email: email as string,
-            includeDeleted: rest.includeDeleted,
+            ...(rest.includeDeleted === undefined ? {} : { includeDeleted: rest.includeDeleted }),
           }),
           (contacts) => ({ contacts: contacts.map(contactJson) }),
         ),

@@ -12,14 +12,14 @@ import {
 } from "../schemas.js";
 
 const outboxQuery = z.strictObject({
-  userId: idString("user").optional(),
-  after: cursorQuery.optional(),
-  limit: limitQuery.optional(),
+  userId: idString("user").exactOptional(),
+  after: cursorQuery.exactOptional(),
+  limit: limitQuery.exactOptional(),
 });
 
 const auditQuery = z.strictObject({
-  userId: idString("user").optional(),
-  contactId: idString("contact").optional(),
+  userId: idString("user").exactOptional(),
+  contactId: idString("contact").exactOptional(),
   ...pageQueryFields,
 });
 

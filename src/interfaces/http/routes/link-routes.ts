@@ -4,8 +4,8 @@ import { defineRoute, domainParams, idString, replyWith, userParams } from "../r
 import { linkJson, linkSchema, noQuery, pageQueryFields, storableText } from "../schemas.js";
 
 const linksQuery = z.strictObject({
-  contactId: idString("contact").optional(),
-  email: storableText(1000).optional(),
+  contactId: idString("contact").exactOptional(),
+  email: storableText(1000).exactOptional(),
   ...pageQueryFields,
 });
 

@@ -53,8 +53,8 @@ export const syncJobPath = (id: string) => `/v1/sync-jobs/${encodeURIComponent(i
 const jobParams = z.strictObject({ jobId: storableString });
 
 const jobsQuery = z.strictObject({
-  limit: limitQueryUpTo(100).optional(),
-  cursor: z.string().max(MAX_SYNC_JOB_CURSOR_LENGTH).optional(),
+  limit: limitQueryUpTo(100).exactOptional(),
+  cursor: z.string().max(MAX_SYNC_JOB_CURSOR_LENGTH).exactOptional(),
 });
 
 export const syncRoutes = [

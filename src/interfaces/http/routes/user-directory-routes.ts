@@ -11,7 +11,7 @@ import {
   pageQueryFields,
 } from "../schemas.js";
 
-const directoryQuery = z.strictObject({ linked: booleanQuery.optional(), ...pageQueryFields });
+const directoryQuery = z.strictObject({ linked: booleanQuery.exactOptional(), ...pageQueryFields });
 
 const importResultSchema = z.object({
   imported: z.number().int(),
