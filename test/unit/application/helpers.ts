@@ -11,8 +11,9 @@ import {
   type UserProfile,
 } from "../../../src/index.js";
 import type { StoreCall } from "../../../src/infrastructure/persistence/memory/memory-store.js";
-
-export type { StoreCall };
+import { aUserEvent } from "../../support/builders.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { auditOf, contactsWith, linksOf, outboxOf, usersOf } from "../../support/use-case-calls.js";
 
 /** A clock that moves one second forward on every reading, so that times are ordered. */
 export function steppingClock(start = Date.parse("2024-01-01T00:00:00Z")): Clock {
@@ -24,6 +25,8 @@ export function steppingClock(start = Date.parse("2024-01-01T00:00:00Z")): Clock
     },
   };
 }
+
+export type { StoreCall };
 
 export interface Harness {
   app: Civilink;
@@ -77,20 +80,6 @@ export const writesOf = (calls: readonly StoreCall[]): string[] =>
     .filter((call) => WRITE_METHODS.has(call.method))
     .map((call) => `${call.repository}.${call.method}`);
 
-/** Awaits a result and answers its value, failing the test on an error. */
-export async function expectOk<T, E>(result: ResultAsync<T, E>): Promise<T> {
-  const settled = await result;
-  if (settled.isErr()) throw new Error(`Expected ok, got ${JSON.stringify(settled.error)}`);
-  return settled.value;
-}
-
-/** Awaits a result and answers its error, failing the test on a value. */
-export async function expectErr<T, E>(result: ResultAsync<T, E>): Promise<E> {
-  const settled = await result;
-  if (settled.isOk()) throw new Error(`Expected an error, got ${JSON.stringify(settled.value)}`);
-  return settled.error;
-}
-
 /** Asserts a `ValidationFailed` error and answers the paths of its details. */
 export async function expectInvalid<T, E extends { kind: string }>(
   result: ResultAsync<T, E>,
@@ -121,7 +110,7 @@ export function userEvent(
   userId: UserId,
   profile: UserProfile,
 ) {
-  const input = { domainId, userId, profile };
+  const input = aUserEvent(domainId, userId, profile);
   switch (event) {
     case "registration":
       return app.linkOnRegistration.execute(input);
@@ -133,30 +122,6 @@ export function userEvent(
       return app.syncUserEmail.execute(input);
   }
 }
-
-export const login = (app: Civilink, domainId: DomainId, userId: UserId, profile: UserProfile) =>
-  expectOk(app.linkOnLogin.execute({ domainId, userId, profile }));
-
-export const putDomain = (
-  app: Civilink,
-  domainId: DomainId,
-  definition: Parameters<Civilink["putDomain"]["execute"]>[0]["definition"],
-) => expectOk(app.putDomain.execute({ domainId, definition }));
-
-export const usersOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listUsers.execute({ domainId, limit: 1000 }))).items;
-
-export const linksOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listLinks.execute({ domainId, limit: 1000 }))).items;
-
-export const auditOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listAudit.execute({ domainId, limit: 1000 }))).items;
-
-export const outboxOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listOutbox.execute({ domainId, limit: 1000 }))).items;
-
-export const contactsWith = (app: Civilink, email: string, includeDeleted = true) =>
-  expectOk(app.findContactsByEmail.execute({ email, includeDeleted }));
 
 /** Everything the queries show of some domains and email addresses. */
 export async function snapshot(

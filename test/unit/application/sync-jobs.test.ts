@@ -10,16 +10,9 @@ import {
   systemClock,
   type UserProfile,
 } from "../../../src/index.js";
-import {
-  BAD_IDS,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  type Harness,
-  harness,
-  putDomain,
-  snapshot,
-} from "./helpers.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { putDomain } from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, type Harness, harness, snapshot } from "./helpers.js";
 
 /** The memory store with the real clock: heartbeats are judged against the time of day. */
 const memory = () => harness({ clock: systemClock });
