@@ -6,12 +6,11 @@ import {
   type Clock,
   createCivilink,
   type DomainId,
-  type MemoryStore,
   type UserId,
   type UserProfile,
 } from "../../../src/index.js";
-import type { StoreCall } from "../../../src/infrastructure/persistence/memory/memory-store.js";
 import { aUserEvent } from "../../support/builders.js";
+import { FaultyStore, type StoreCall } from "../../support/faulty-store.js";
 import { expectErr, expectOk } from "../../support/results.js";
 import { auditOf, contactsWith, linksOf, outboxOf, usersOf } from "../../support/use-case-calls.js";
 
@@ -26,11 +25,10 @@ export function steppingClock(start = Date.parse("2024-01-01T00:00:00Z")): Clock
   };
 }
 
-export type { StoreCall };
-
 export interface Harness {
   app: Civilink;
-  store: MemoryStore;
+  /** The memory store behind the app, which can go offline. */
+  store: FaultyStore;
   /** Every repository call the store was asked to make, in order. */
   calls: StoreCall[];
   /** The fault to inject: return an error to reject the call with it, or null. */
@@ -38,26 +36,25 @@ export interface Harness {
 }
 
 /** civilink on the memory store, with every store call recorded and faults switchable. */
-export function harness(options: Omit<CivilinkOptions, "store" | "memory"> = {}): Harness {
+export function harness(options: Omit<CivilinkOptions, "store" | "wrapStore"> = {}): Harness {
   const calls: StoreCall[] = [];
   const state: Harness = {
     app: undefined as unknown as Civilink,
-    store: undefined as unknown as MemoryStore,
+    store: undefined as unknown as FaultyStore,
     calls,
     fault: null,
+  };
+  const failWhen = (call: StoreCall) => {
+    calls.push(call);
+    return state.fault?.(call) ?? null;
   };
   state.app = createCivilink({
     store: "memory",
     clock: steppingClock(),
     ...options,
-    memory: {
-      failWhen: (call) => {
-        calls.push(call);
-        return state.fault?.(call) ?? null;
-      },
-    },
+    wrapStore: (store) => new FaultyStore(store, { failWhen }),
   });
-  state.store = state.app.store as MemoryStore;
+  state.store = state.app.store as FaultyStore;
   return state;
 }
 

@@ -7,9 +7,11 @@ import {
   type Link,
   MemoryStore,
   type StoreError,
+  type StoreRuntime,
   type Stores,
 } from "../../../src/index.js";
 import { aLink, anIndividual, T0 } from "../../support/builders.js";
+import { FaultyStore } from "../../support/faulty-store.js";
 import { expectErr, expectOk } from "../../support/results.js";
 
 const newStore = () => MemoryStore.create({ domains: [defaultDomain("drupal")] });
@@ -243,19 +245,22 @@ describe("MemoryStore discarding and offline", () => {
     expect(await contents(store)).toEqual(EMPTY);
   });
 
-  type Use = (store: MemoryStore) => ResultAsync<unknown, StoreError>;
+  type Use = (store: StoreRuntime) => ResultAsync<unknown, StoreError>;
   it.each<[string, Use]>([
-    ["read", (store: MemoryStore) => store.read(async (stores) => ok(await stores.domains.list()))],
+    [
+      "read",
+      (store: StoreRuntime) => store.read(async (stores) => ok(await stores.domains.list())),
+    ],
     [
       "transaction",
-      (store: MemoryStore) =>
+      (store: StoreRuntime) =>
         store.transaction({ emailKeys: ["a@x.org"] }, async (stores) =>
           ok(await stores.domains.list()),
         ),
     ],
-    ["discarding", (store: MemoryStore) => store.discarding(async () => ok(1))],
+    ["discarding", (store: StoreRuntime) => store.discarding(async () => ok(1))],
   ])("%s on an offline store is StoreUnavailable without throwing", async (_name, use) => {
-    const store = newStore();
+    const store = new FaultyStore(newStore());
     store.offline = true;
     let pending: ResultAsync<unknown, StoreError> | undefined;
     expect(() => {
@@ -270,7 +275,7 @@ describe("MemoryStore discarding and offline", () => {
   });
 
   it("an offline store releases its locks", async () => {
-    const store = newStore();
+    const store = new FaultyStore(newStore());
     store.offline = true;
     await expectErr(
       store.transaction({ emailKeys: ["a@x.org"] }, async (stores) =>

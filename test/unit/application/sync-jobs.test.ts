@@ -2,12 +2,12 @@ import { ok } from "neverthrow";
 import { describe, expect, it } from "vitest";
 import {
   type Civilink,
-  type MemoryStore,
   StartSyncJob,
   StoreUnavailableError,
   type SyncJob,
   type SyncJobRepository,
   systemClock,
+  type UnitOfWork,
   type UserProfile,
 } from "../../../src/index.js";
 import { expectErr, expectOk } from "../../support/results.js";
@@ -43,7 +43,7 @@ async function mixedDirectory(app: Civilink) {
 }
 
 /** `count` users with distinct emails in domain 1's directory, in one transaction. */
-async function bigDirectory(store: MemoryStore, count: number) {
+async function bigDirectory(store: UnitOfWork, count: number) {
   await expectOk(
     store.transaction({}, async (stores) => {
       for (let userId = 1; userId <= count; userId++) {
