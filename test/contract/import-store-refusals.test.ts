@@ -9,6 +9,7 @@ import {
   type ImportRow,
   StoreUnavailableError,
 } from "../../src/index.js";
+import { type FailWhen, FaultyStore } from "../support/faulty-store.js";
 import {
   migratedPglite,
   postgresTestStore,
@@ -49,15 +50,14 @@ const STORES: { name: string; run: () => Promise<boolean>; open: () => Promise<R
       name: "memory",
       run: async () => true,
       open: async () => {
+        const failWhen: FailWhen = ({ method, args }) =>
+          method === "putMany" &&
+          (args[0] as CmsUser[]).some((user) => user.userId === REFUSED_USER)
+            ? new Error(`user ${REFUSED_USER} is refused`)
+            : null;
         const civilink = createCivilink({
           store: "memory",
-          memory: {
-            failWhen: ({ method, args }) =>
-              method === "putMany" &&
-              (args[0] as CmsUser[]).some((user) => user.userId === REFUSED_USER)
-                ? new Error(`user ${REFUSED_USER} is refused`)
-                : null,
-          },
+          wrapStore: (store) => new FaultyStore(store, { failWhen }),
         });
         return { civilink, close: () => civilink.close() };
       },
@@ -167,15 +167,14 @@ for (const store of STORES) {
 describe("an import whose store goes away", () => {
   it("still stops with StoreUnavailable, without writing the batch user by user", async () => {
     const calls: number[] = [];
+    const failWhen: FailWhen = ({ method, args }) => {
+      if (method !== "putMany") return null;
+      calls.push((args[0] as CmsUser[]).length);
+      return new StoreUnavailableError("gone");
+    };
     const civilink = createCivilink({
       store: "memory",
-      memory: {
-        failWhen: ({ method, args }) => {
-          if (method !== "putMany") return null;
-          calls.push((args[0] as CmsUser[]).length);
-          return new StoreUnavailableError("gone");
-        },
-      },
+      wrapStore: (store) => new FaultyStore(store, { failWhen }),
     });
     const result = await civilink.importUsers.execute({ domainId: 1, rows: exportOf(10) });
     expect(result._unsafeUnwrapErr()).toMatchObject({ kind: "StoreUnavailable" });

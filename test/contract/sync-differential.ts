@@ -18,7 +18,9 @@ import {
   type UnitOfWork,
   type Work,
 } from "../../src/index.js";
-import { aLink, okValue, T0, write } from "./ports/support.js";
+import { aLink, T0 } from "../support/builders.js";
+import { okValue } from "../support/results.js";
+import { write } from "./ports/support.js";
 import type { MakeTwin, SqlTwin } from "./support/sql-twin.js";
 
 /**

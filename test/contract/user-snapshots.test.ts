@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DomainId, StoreRuntime, Stores, UserId } from "../../src/index.js";
+import { aLink, anIndividual, aUser, T1, T2 } from "../support/builders.js";
 import { pgliteTestStore, postgresTestStore, shouldRun } from "../support/test-stores.js";
-import {
-  aLink,
-  aUser,
-  createContacts,
-  individual,
-  putDomains,
-  read,
-  T1,
-  T2,
-  write,
-} from "./ports/support.js";
+import { createContacts, putDomains, read, write } from "./ports/support.js";
 
 /**
  * The SQL stores answer a user event's first look (domain, user, link) in one statement
@@ -30,9 +21,9 @@ async function seed(store: StoreRuntime) {
   await putDomains(store, 2);
   const [ada, bob, cy] = await createContacts(
     store,
-    individual(["ada@example.org"]),
-    individual(["bob@example.org"]),
-    individual(["cy@example.org"]),
+    anIndividual(["ada@example.org"]),
+    anIndividual(["bob@example.org"]),
+    anIndividual(["cy@example.org"]),
   );
   await write(store, async (stores) => {
     await stores.users.put(

@@ -346,8 +346,8 @@ describe("503 StoreUnavailable and 500 Internal", () => {
     expect(warned).toMatchObject({
       level: 40,
       reqId: response.headers["x-request-id"],
-      detail: "The in-memory store is offline.",
-      err: { name: "StoreUnavailableError", message: "The in-memory store is offline." },
+      detail: "The store is offline.",
+      err: { name: "StoreUnavailableError", message: "The store is offline." },
     });
   });
 

@@ -1,7 +1,7 @@
 import { ok } from "neverthrow";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { type MemoryStore, StoreUnavailableError, type SyncJob } from "../../src/index.js";
+import { StoreUnavailableError, type SyncJob, type UnitOfWork } from "../../src/index.js";
 import { DEFAULT_HTTP_BOUNDS } from "../../src/infrastructure/config/config.js";
 import { buildContainer } from "../../src/infrastructure/container/composition-root.js";
 import { TOKENS } from "../../src/infrastructure/container/tokens.js";
@@ -45,7 +45,7 @@ function expectSyncJobShape(body: Record<string, unknown>) {
 }
 
 /** `count` users with distinct emails in domain 1's directory. */
-async function bigDirectory(store: MemoryStore, count: number) {
+async function bigDirectory(store: UnitOfWork, count: number) {
   const result = await store.transaction({}, async (stores) => {
     for (let userId = 1; userId <= count; userId++) {
       await stores.users.put({ domainId: 1, userId, email: `user${userId}@x.org` });
@@ -377,7 +377,7 @@ describe("server shutdown", () => {
   /** A server on the memory store with a big directory; answers the job's state at close. */
   async function serverWithJob(syncJobGraceMs?: number) {
     const container = buildContainer({ store: "memory" });
-    const store = container.get(TOKENS.Store) as MemoryStore;
+    const store = container.get(TOKENS.Store);
     await bigDirectory(store, 3000);
     const server = await startServer({
       container,

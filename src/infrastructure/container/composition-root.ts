@@ -2,7 +2,7 @@ import { Container } from "inversify";
 import type { Clock, CmsUserSources, IdGenerator } from "../../application/index.js";
 import { type CmsKind, defaultDomain } from "../../domain/index.js";
 import { SqlCmsUserSources } from "../cms-sources/sql-cms-user-sources.js";
-import { MemoryStore, type MemoryStoreOptions } from "../persistence/memory/memory-store.js";
+import { MemoryStore } from "../persistence/memory/memory-store.js";
 import type { PgliteConnection, PostgresConnection } from "../persistence/sql/sql-connection.js";
 import { SqlStore } from "../persistence/sql/sql-store.js";
 import type { StoreRuntime } from "../persistence/store-runtime.js";
@@ -12,7 +12,14 @@ import { systemClock } from "../runtime/system-clock.js";
 import { bindUseCases } from "./use-case-bindings.js";
 
 export type StoreOptions =
-  | ({ store: "memory" } & { memory?: Pick<MemoryStoreOptions, "failWhen"> })
+  | {
+      store: "memory";
+      /**
+       * The test seam: wraps the memory store before it is bound, as test/support/faulty-store.ts
+       * does to make it go offline or fail chosen calls.
+       */
+      wrapStore?: (store: StoreRuntime) => StoreRuntime;
+    }
   | ({ store: "pglite" } & Omit<PgliteConnection, "kind">)
   | ({ store: "postgres" } & Omit<PostgresConnection, "kind">);
 
@@ -48,8 +55,10 @@ export function buildContainer(options: ContainerOptions): Container {
 function openStore(options: ContainerOptions): StoreRuntime {
   const domains = [defaultDomain(options.cms ?? "drupal")];
   switch (options.store) {
-    case "memory":
-      return MemoryStore.create({ domains, ...(options.memory ?? {}) });
+    case "memory": {
+      const store = MemoryStore.create({ domains });
+      return options.wrapStore?.(store) ?? store;
+    }
     case "pglite": {
       const { store: _store, cms: _cms, clock: _clock, cmsUserSources: _, ...connection } = options;
       return SqlStore.open({ connection: { kind: "pglite", ...connection }, domains });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEntry, Stores } from "../../../src/index.js";
-import { freshStorePerTest, type MakeStore, read, T0, T1, T2, write } from "./support.js";
-
-const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
-  at: T0,
-  domainId: 1,
-  userId: 1,
-  contactId: 1,
-  action: "linked-existing",
-  trigger: "login",
-  ...overrides,
-});
+import { anAuditEntry, T0, T1, T2 } from "../../support/builders.js";
+import { freshStorePerTest, type MakeStore, read, write } from "./support.js";
 
 /** AuditLog: every decision that wrote something, listed oldest first per domain. */
 export function describeAuditLogContract(storeName: string, makeStore: MakeStore) {
@@ -25,25 +16,36 @@ export function describeAuditLogContract(storeName: string, makeStore: MakeStore
 
     it("lists a domain's entries oldest first, as appended", async () => {
       const entries = [
-        entry({ userId: 5, contactId: 9, action: "created-contact", trigger: "registration" }),
-        entry({
+        anAuditEntry({
+          userId: 5,
+          contactId: 9,
+          action: "created-contact",
+          trigger: "registration",
+        }),
+        anAuditEntry({
           at: T1,
           userId: null,
           contactId: 9,
           action: "linked-existing",
           trigger: "interaction",
         }),
-        entry({ at: T2, userId: 2, contactId: 3, action: "conflict", trigger: "contact-update" }),
+        anAuditEntry({
+          at: T2,
+          userId: 2,
+          contactId: 3,
+          action: "conflict",
+          trigger: "contact-update",
+        }),
       ];
       await appendAll(entries[0] as AuditEntry);
       await appendAll(entries[1] as AuditEntry, entries[2] as AuditEntry);
-      await appendAll(entry({ domainId: 2, userId: 5 }));
+      await appendAll(anAuditEntry({ domainId: 2, userId: 5 }));
       expect(await audit((s) => s.audit.list(1, {}, { limit: 10 }))).toEqual({
         items: entries,
         next: null,
       });
       expect(await audit((s) => s.audit.list(2, {}, { limit: 10 }))).toEqual({
-        items: [entry({ domainId: 2, userId: 5 })],
+        items: [anAuditEntry({ domainId: 2, userId: 5 })],
         next: null,
       });
       expect(await audit((s) => s.audit.list(3, {}, { limit: 10 }))).toEqual({
@@ -53,24 +55,26 @@ export function describeAuditLogContract(storeName: string, makeStore: MakeStore
     });
 
     it("keeps the order of appending, not of the entries' times", async () => {
-      await appendAll(entry({ at: T2, userId: 1 }), entry({ at: T0, userId: 2 }));
+      await appendAll(anAuditEntry({ at: T2, userId: 1 }), anAuditEntry({ at: T0, userId: 2 }));
       const page = await audit((s) => s.audit.list(1, {}, { limit: 10 }));
       expect(page.items.map((e) => e.userId)).toEqual([1, 2]);
     });
 
     it("keeps a null userId (an anonymous visitor)", async () => {
-      await appendAll(entry({ userId: null, action: "created-contact", trigger: "interaction" }));
+      await appendAll(
+        anAuditEntry({ userId: null, action: "created-contact", trigger: "interaction" }),
+      );
       const [stored] = (await audit((s) => s.audit.list(1, {}, { limit: 10 }))).items;
       expect(stored?.userId).toBeNull();
     });
 
     it("filters by userId, by contactId and by both", async () => {
       await appendAll(
-        entry({ userId: 1, contactId: 10 }),
-        entry({ userId: 2, contactId: 10 }),
-        entry({ userId: null, contactId: 10 }),
-        entry({ userId: 1, contactId: 11, action: "unlinked", trigger: "user-deletion" }),
-        entry({ domainId: 2, userId: 1, contactId: 10 }),
+        anAuditEntry({ userId: 1, contactId: 10 }),
+        anAuditEntry({ userId: 2, contactId: 10 }),
+        anAuditEntry({ userId: null, contactId: 10 }),
+        anAuditEntry({ userId: 1, contactId: 11, action: "unlinked", trigger: "user-deletion" }),
+        anAuditEntry({ domainId: 2, userId: 1, contactId: 10 }),
       );
       const list = (filter: { userId?: number; contactId?: number }) =>
         audit((s) => s.audit.list(1, filter, { limit: 10 }));
@@ -80,15 +84,15 @@ export function describeAuditLogContract(storeName: string, makeStore: MakeStore
       ]);
       expect((await list({ contactId: 10 })).items.map((e) => e.userId)).toEqual([1, 2, null]);
       expect((await list({ userId: 1, contactId: 11 })).items).toEqual([
-        entry({ userId: 1, contactId: 11, action: "unlinked", trigger: "user-deletion" }),
+        anAuditEntry({ userId: 1, contactId: 11, action: "unlinked", trigger: "user-deletion" }),
       ]);
       expect(await list({ userId: 3 })).toEqual({ items: [], next: null });
     });
 
     it("pages with the cursor it gives, until next is null", async () => {
-      const entries = [1, 2, 3, 4, 5].map((userId) => entry({ userId }));
+      const entries = [1, 2, 3, 4, 5].map((userId) => anAuditEntry({ userId }));
       await appendAll(...entries.slice(0, 2));
-      await appendAll(entry({ domainId: 2 }));
+      await appendAll(anAuditEntry({ domainId: 2 }));
       await appendAll(...entries.slice(2));
       const seen: AuditEntry[] = [];
       let after: number | undefined;
@@ -110,10 +114,10 @@ export function describeAuditLogContract(storeName: string, makeStore: MakeStore
 
     it("pages a filtered list with the cursor it gives", async () => {
       await appendAll(
-        entry({ userId: 1, contactId: 1 }),
-        entry({ userId: 2, contactId: 1 }),
-        entry({ userId: 1, contactId: 2 }),
-        entry({ userId: 1, contactId: 3 }),
+        anAuditEntry({ userId: 1, contactId: 1 }),
+        anAuditEntry({ userId: 2, contactId: 1 }),
+        anAuditEntry({ userId: 1, contactId: 2 }),
+        anAuditEntry({ userId: 1, contactId: 3 }),
       );
       const first = await audit((s) => s.audit.list(1, { userId: 1 }, { limit: 2 }));
       expect(first.items.map((e) => e.contactId)).toEqual([1, 2]);
@@ -121,14 +125,17 @@ export function describeAuditLogContract(storeName: string, makeStore: MakeStore
       const rest = await audit((s) =>
         s.audit.list(1, { userId: 1 }, { limit: 2, after: first.next as number }),
       );
-      expect(rest).toEqual({ items: [entry({ userId: 1, contactId: 3 })], next: null });
+      expect(rest).toEqual({ items: [anAuditEntry({ userId: 1, contactId: 3 })], next: null });
     });
 
     it("keeps ids as large as 2^40 exactly", async () => {
       const big = 2 ** 40;
-      await appendAll(entry({ userId: big, contactId: big + 1 }));
+      await appendAll(anAuditEntry({ userId: big, contactId: big + 1 }));
       const page = await audit((s) => s.audit.list(1, { userId: big }, { limit: 1 }));
-      expect(page).toEqual({ items: [entry({ userId: big, contactId: big + 1 })], next: null });
+      expect(page).toEqual({
+        items: [anAuditEntry({ userId: big, contactId: big + 1 })],
+        next: null,
+      });
     });
   });
 }

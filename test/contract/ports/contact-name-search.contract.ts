@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { type Contact, foldName, type NewContact } from "../../../src/index.js";
-import {
-  createContacts,
-  freshStorePerTest,
-  individual,
-  type MakeStore,
-  read,
-  write,
-} from "./support.js";
+import { anIndividual } from "../../support/builders.js";
+import { createContacts, freshStorePerTest, type MakeStore, read, write } from "./support.js";
 
 const named = (firstName?: string, lastName?: string, displayName?: string): NewContact => ({
-  ...individual([], {
+  ...anIndividual([], {
     ...(firstName === undefined ? {} : { firstName }),
     ...(lastName === undefined ? {} : { lastName }),
   }),

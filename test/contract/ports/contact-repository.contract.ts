@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Contact } from "../../../src/index.js";
-import {
-  createContacts,
-  email,
-  freshStorePerTest,
-  individual,
-  type MakeStore,
-  read,
-  T0,
-  write,
-} from "./support.js";
+import { anEmail, anIndividual, T0 } from "../../support/builders.js";
+import { createContacts, freshStorePerTest, type MakeStore, read, write } from "./support.js";
 
 /** ContactRepository: contacts shared by every domain, found by id or by any email's key. */
 export function describeContactRepositoryContract(storeName: string, makeStore: MakeStore) {
@@ -27,12 +19,12 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
 
     it("create gives an id, the creation time and isDeleted false, keeping emails in order with their flags", async () => {
       const emails = [
-        email("work@x.org", false, "Work"),
-        email("home@x.org", true, "Home"),
-        email("other@x.org", false, "Other"),
+        anEmail("work@x.org", false, "Work"),
+        anEmail("home@x.org", true, "Home"),
+        anEmail("other@x.org", false, "Other"),
       ];
       const created = await write(store(), (stores) =>
-        stores.contacts.create(individual(emails, { firstName: "Ann", lastName: "Lee" }), T0),
+        stores.contacts.create(anIndividual(emails, { firstName: "Ann", lastName: "Lee" }), T0),
       );
       const expected: Contact = {
         id: expect.any(Number) as unknown as number,
@@ -78,9 +70,9 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("findByEmailKey finds by any of a contact's emails, sorted by id", async () => {
       const [first, second, third] = await createContacts(
         store(),
-        individual(["shared@x.org", "one@x.org"]),
-        individual(["two@x.org"]),
-        individual(["three@x.org", "shared@x.org"]),
+        anIndividual(["shared@x.org", "one@x.org"]),
+        anIndividual(["two@x.org"]),
+        anIndividual(["three@x.org", "shared@x.org"]),
       );
       const shared = await findByEmailKey("shared@x.org");
       expect(shared.map((contact) => contact.id)).toEqual([first, third]);
@@ -93,8 +85,8 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("findByEmailKey leaves trashed contacts out unless includeDeleted", async () => {
       const [live, trashed] = await createContacts(
         store(),
-        individual(["a@x.org"]),
-        individual(["a@x.org"]),
+        anIndividual(["a@x.org"]),
+        anIndividual(["a@x.org"]),
       );
       await write(store(), (stores) => stores.contacts.moveToTrash(trashed as number));
       expect((await findByEmailKey("a@x.org")).map((c) => c.id)).toEqual([live]);
@@ -109,19 +101,19 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("setPrimaryEmail replaces the primary address in place, keeping its location type", async () => {
       const [id] = await createContacts(
         store(),
-        individual([
-          email("old@x.org", true, "Work"),
-          email("second@x.org", false, "Home"),
-          email("third@x.org", false, "Other"),
+        anIndividual([
+          anEmail("old@x.org", true, "Work"),
+          anEmail("second@x.org", false, "Home"),
+          anEmail("third@x.org", false, "Other"),
         ]),
       );
       const changed = await write(store(), (stores) =>
         stores.contacts.setPrimaryEmail(id as number, "New@X.org"),
       );
       const emails = [
-        email("new@x.org", true, "Work"),
-        email("second@x.org", false, "Home"),
-        email("third@x.org", false, "Other"),
+        anEmail("new@x.org", true, "Work"),
+        anEmail("second@x.org", false, "Home"),
+        anEmail("third@x.org", false, "Other"),
       ];
       expect(changed.emails).toEqual(emails);
       expect(await findById(id as number)).toEqual(changed);
@@ -132,19 +124,19 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("setPrimaryEmail adds a primary email to a contact that has none", async () => {
       const [bare, withOther] = await createContacts(
         store(),
-        individual([]),
-        individual([email("other@x.org", false, "Work")]),
+        anIndividual([]),
+        anIndividual([anEmail("other@x.org", false, "Work")]),
       );
       const added = await write(store(), (stores) =>
         stores.contacts.setPrimaryEmail(bare as number, "first@x.org"),
       );
-      expect(added.emails).toEqual([email("first@x.org", true, "Home")]);
+      expect(added.emails).toEqual([anEmail("first@x.org", true, "Home")]);
       const second = await write(store(), (stores) =>
         stores.contacts.setPrimaryEmail(withOther as number, "main@x.org"),
       );
       expect(second.emails).toEqual([
-        email("main@x.org", true, "Home"),
-        email("other@x.org", false, "Work"),
+        anEmail("main@x.org", true, "Home"),
+        anEmail("other@x.org", false, "Work"),
       ]);
       expect(await findById(withOther as number)).toEqual(second);
     });
@@ -152,39 +144,39 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("setPrimaryEmail promotes an address the contact has as a non-primary one, not repeating it", async () => {
       const [withPrimary, withoutPrimary] = await createContacts(
         store(),
-        individual([
-          email("main@x.org", true, "Home"),
-          email("alt@x.org", false, "Work"),
-          email("keep@x.org", false, "Other"),
+        anIndividual([
+          anEmail("main@x.org", true, "Home"),
+          anEmail("alt@x.org", false, "Work"),
+          anEmail("keep@x.org", false, "Other"),
         ]),
-        individual([email("only@x.org", false, "Billing")]),
+        anIndividual([anEmail("only@x.org", false, "Billing")]),
       );
       const promoted = await write(store(), (stores) =>
         stores.contacts.setPrimaryEmail(withPrimary as number, "ALT@x.org"),
       );
       expect(promoted.emails).toEqual([
-        email("alt@x.org", true, "Home"),
-        email("keep@x.org", false, "Other"),
+        anEmail("alt@x.org", true, "Home"),
+        anEmail("keep@x.org", false, "Other"),
       ]);
       expect(await findById(withPrimary as number)).toEqual(promoted);
       const alone = await write(store(), (stores) =>
         stores.contacts.setPrimaryEmail(withoutPrimary as number, "only@x.org"),
       );
-      expect(alone.emails).toEqual([email("only@x.org", true, "Billing")]);
+      expect(alone.emails).toEqual([anEmail("only@x.org", true, "Billing")]);
       expect(await findById(withoutPrimary as number)).toEqual(alone);
     });
 
     it("rename replaces both names and the display name; an absent name is removed", async () => {
       const [id] = await createContacts(
         store(),
-        individual(["ann@x.org"], { firstName: "Ann", lastName: "Lee" }),
+        anIndividual(["ann@x.org"], { firstName: "Ann", lastName: "Lee" }),
       );
       const renamed = await write(store(), (stores) =>
         stores.contacts.rename(id as number, { firstName: "Anne" }, "Anne"),
       );
       expect(renamed).toMatchObject({ id, firstName: "Anne", displayName: "Anne" });
       expect(renamed.lastName).toBeUndefined();
-      expect(renamed.emails).toEqual([email("ann@x.org", true)]);
+      expect(renamed.emails).toEqual([anEmail("ann@x.org", true)]);
       expect(await findById(id as number)).toEqual(renamed);
       const again = await write(store(), (stores) =>
         stores.contacts.rename(id as number, { firstName: "Ann", lastName: "Lee-Smith" }, "Dr Ann"),
@@ -200,8 +192,8 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     it("moveToTrash marks the contact deleted and keeps everything else", async () => {
       const [id, other] = await createContacts(
         store(),
-        individual(["a@x.org"], { firstName: "Ann" }),
-        individual(["b@x.org"]),
+        anIndividual(["a@x.org"], { firstName: "Ann" }),
+        anIndividual(["b@x.org"]),
       );
       const before = await findById(id as number);
       await write(store(), (stores) => stores.contacts.moveToTrash(id as number));
@@ -210,7 +202,7 @@ export function describeContactRepositoryContract(storeName: string, makeStore: 
     });
 
     it("restoreFromTrash takes the contact out of the trash and keeps everything else", async () => {
-      const [id] = await createContacts(store(), individual(["a@x.org"], { firstName: "Ann" }));
+      const [id] = await createContacts(store(), anIndividual(["a@x.org"], { firstName: "Ann" }));
       const before = await findById(id as number);
       await write(store(), (stores) => stores.contacts.moveToTrash(id as number));
       await write(store(), (stores) => stores.contacts.restoreFromTrash(id as number));

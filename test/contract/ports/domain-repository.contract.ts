@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultDomain } from "../../../src/index.js";
-import { aDomain, freshStorePerTest, type MakeStore, read, write } from "./support.js";
+import { aDomain } from "../../support/builders.js";
+import { freshStorePerTest, type MakeStore, read, write } from "./support.js";
 
 /** DomainRepository: the sites, each with its CMS profile, dedupe rule and email-sync setting. */
 export function describeDomainRepositoryContract(storeName: string, makeStore: MakeStore) {

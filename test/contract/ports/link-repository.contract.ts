@@ -1,19 +1,14 @@
 import { err, ok } from "neverthrow";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Link, Stores } from "../../../src/index.js";
+import { aLink, anIndividual, aUser, T0, T1 } from "../../support/builders.js";
+import { errKind, errValue } from "../../support/results.js";
 import {
-  aLink,
-  aUser,
   createContacts,
-  errorKindOf,
-  errorOf,
   freshStorePerTest,
-  individual,
   type MakeStore,
   putDomains,
   read,
-  T0,
-  T1,
   write,
 } from "./support.js";
 
@@ -29,7 +24,7 @@ export function describeLinkRepositoryContract(storeName: string, makeStore: Mak
       c = await createContacts(
         store(),
         ...["c1@x.org", "c2@x.org", "c3@x.org", "c4@x.org", "c5@x.org", "c6@x.org"].map((e) =>
-          individual([e]),
+          anIndividual([e]),
         ),
       );
     });
@@ -152,12 +147,12 @@ export function describeLinkRepositoryContract(storeName: string, makeStore: Mak
         const duplicate = duplicateLink();
         const result = await store().transaction({}, async (stores) => {
           await stores.users.put(aUser(1, 99, { email: "written@x.org" }));
-          await stores.contacts.create(individual(["written@x.org"]), T0);
+          await stores.contacts.create(anIndividual(["written@x.org"]), T0);
           await stores.links.insert(aLink(1, 50, contact(4), "written@x.org"));
           await stores.links.insert(duplicate);
           return ok("committed");
         });
-        expect(errorKindOf(result)).toBe("StoreFailed");
+        expect(errKind(result)).toBe("StoreFailed");
         const after = await links(async (s) => ({
           first: await s.links.findByUser(1, 1),
           duplicateUser: await s.links.findByUser(1, 2),
@@ -275,7 +270,7 @@ export function describeLinkRepositoryContract(storeName: string, makeStore: Mak
         await stores.links.insert(aLink(1, 1, contact(0), "a@x.org"));
         return err("changed my mind");
       });
-      expect(errorOf(result)).toBe("changed my mind");
+      expect(errValue(result)).toBe("changed my mind");
       expect(await links((s) => s.links.findByUser(1, 1))).toBeNull();
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OutboxEvent, Stores, UserEmailChanged } from "../../../src/index.js";
-import { freshStorePerTest, type MakeStore, read, T0, T1, write } from "./support.js";
+import { T0, T1 } from "../../support/builders.js";
+import { freshStorePerTest, type MakeStore, read, write } from "./support.js";
 
 const event = (overrides: Partial<UserEmailChanged> = {}): UserEmailChanged => ({
   type: "user.email-changed",

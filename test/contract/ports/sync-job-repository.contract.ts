@@ -6,7 +6,9 @@ import {
   type SyncJobKey,
   type SyncReport,
 } from "../../../src/index.js";
-import { errorOf, freshStorePerTest, type MakeStore, okValue, T0, T1, T2 } from "./support.js";
+import { T0, T1, T2 } from "../../support/builders.js";
+import { errValue, okValue } from "../../support/results.js";
+import { freshStorePerTest, type MakeStore } from "./support.js";
 
 const aJob = (id: string, domainId = 1, startedAt = T0, dryRun = false): NewSyncJob => ({
   id,
@@ -64,7 +66,7 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
 
     it("a domain has one running job: a second create answers SyncAlreadyRunning", async () => {
       await create(aJob("first"));
-      const refused = errorOf(await jobs().create(aJob("second", 1, T1)));
+      const refused = errValue(await jobs().create(aJob("second", 1, T1)));
       expect(refused).toEqual({
         kind: "SyncAlreadyRunning",
         message: expect.stringContaining("first"),
@@ -214,15 +216,15 @@ export function describeSyncJobRepositoryContract(storeName: string, makeStore: 
       expect(winners).toHaveLength(1);
       const winner = okValue(winners[0] ?? results[0]!);
       for (const result of results.filter((result) => result.isErr())) {
-        expect(errorOf(result)).toMatchObject({ kind: "SyncAlreadyRunning", domainId: 1 });
+        expect(errValue(result)).toMatchObject({ kind: "SyncAlreadyRunning", domainId: 1 });
       }
       expect((await get(winner.id))?.status).toBe("running");
     });
 
     it("after close, every call answers StoreUnavailable and none rejects", async () => {
       await store().close();
-      expect(errorOf(await jobs().get("job"))).toMatchObject({ kind: "StoreUnavailable" });
-      expect(errorOf(await jobs().create(aJob("job")))).toMatchObject({
+      expect(errValue(await jobs().get("job"))).toMatchObject({ kind: "StoreUnavailable" });
+      expect(errValue(await jobs().create(aJob("job")))).toMatchObject({
         kind: "StoreUnavailable",
       });
     });

@@ -9,21 +9,9 @@ import {
   type UserId,
 } from "../../../src/index.js";
 import { MAX_TRANSACTION_ATTEMPTS } from "../../../src/infrastructure/persistence/store-runtime.js";
-import {
-  aDomain,
-  aLink,
-  aUser,
-  errorKindOf,
-  errorOf,
-  freshStorePerTest,
-  individual,
-  type MakeStore,
-  okValue,
-  read,
-  sleep,
-  T0,
-  write,
-} from "./support.js";
+import { aDomain, aLink, anIndividual, aUser, T0 } from "../../support/builders.js";
+import { errKind, errValue, okValue } from "../../support/results.js";
+import { freshStorePerTest, type MakeStore, read, sleep, write } from "./support.js";
 
 /** A counter kept in a directory user's username, to see how transactions interleave. */
 async function increment(
@@ -58,7 +46,7 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
     /** One write through each repository; gives the contact id. */
     const writeEverywhere = async (stores: Stores) => {
       await stores.domains.put(aDomain(2));
-      const contact = await stores.contacts.create(individual(["all@x.org"]), T0);
+      const contact = await stores.contacts.create(anIndividual(["all@x.org"]), T0);
       await stores.links.insert(aLink(1, 1, contact.id, "all@x.org"));
       await stores.users.put(aUser(1, 1, { email: "all@x.org" }));
       await stores.audit.append({
@@ -108,7 +96,7 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         await writeEverywhere(stores);
         return err({ kind: "Refused", detail: 42 } as const);
       });
-      expect(errorOf(result)).toEqual({ kind: "Refused", detail: 42 });
+      expect(errValue(result)).toEqual({ kind: "Refused", detail: 42 });
       expect(await traces()).toEqual(nothing);
     });
 
@@ -117,7 +105,7 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         await writeEverywhere(stores);
         throw new Error("a bug");
       });
-      expect(errorKindOf(result)).toBe("StoreFailed");
+      expect(errKind(result)).toBe("StoreFailed");
       expect(await traces()).toEqual(nothing);
     });
 
@@ -125,11 +113,11 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
       const result = await store().transaction({}, () => {
         throw new Error("at once");
       });
-      expect(errorKindOf(result)).toBe("StoreFailed");
+      expect(errKind(result)).toBe("StoreFailed");
       const reading = await store().read(() => {
         throw new Error("at once");
       });
-      expect(errorKindOf(reading)).toBe("StoreFailed");
+      expect(errKind(reading)).toBe("StoreFailed");
     });
 
     it("runs the work again after a ConcurrentWriteError, keeping only the last run's writes", async () => {
@@ -155,14 +143,14 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         await stores.users.put(aUser(1, runs));
         throw new ConcurrentWriteError("always loses");
       });
-      expect(errorKindOf(result)).toBe("StoreFailed");
+      expect(errKind(result)).toBe("StoreFailed");
       expect(runs).toBe(MAX_TRANSACTION_ATTEMPTS);
       expect(await read(store(), (s) => s.users.count(1))).toBe(0);
     });
 
     it("retries a link insert that lost a race, so a work that checks first ends ok", async () => {
       const [contactId] = await write(store(), async (s) => [
-        (await s.contacts.create(individual(["race@x.org"]), T0)).id,
+        (await s.contacts.create(anIndividual(["race@x.org"]), T0)).id,
       ]);
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>
@@ -188,7 +176,7 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         aUser(1, 5, { email: "a@x.org" }),
       );
       const result = await store().read(async () => err("not there"));
-      expect(errorOf(result)).toBe("not there");
+      expect(errValue(result)).toBe("not there");
     });
 
     it("discarding sees its own writes during the work and leaves none behind", async () => {
@@ -199,7 +187,7 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
           async (s) => {
             await s.users.put(aUser(1, 2, { email: "dry@x.org" }));
             await s.users.put(aUser(1, 1, { email: "changed@x.org" }));
-            const contact = await s.contacts.create(individual(["dry@x.org"]), T0);
+            const contact = await s.contacts.create(anIndividual(["dry@x.org"]), T0);
             await s.links.insert(aLink(1, 2, contact.id, "dry@x.org"));
             return ok(contact.id);
           },
@@ -244,11 +232,11 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         await uow.transaction({}, async (s) => ok(await s.users.put(aUser(1, 3))));
         return err("refused");
       });
-      expect(errorOf(refused)).toBe("refused");
+      expect(errValue(refused)).toBe("refused");
       const thrown = await store().discarding(async () => {
         throw new Error("a bug");
       });
-      expect(errorKindOf(thrown)).toBe("StoreFailed");
+      expect(errKind(thrown)).toBe("StoreFailed");
       expect(await read(store(), (s) => s.users.count(1))).toBe(0);
     });
 
@@ -334,15 +322,15 @@ export function describeUnitOfWorkContract(storeName: string, makeStore: MakeSto
         { users: [{ domainId: 1, userId: 1 }] },
         async (s) => ok(await s.users.get(1, 1)),
       );
-      expect(errorKindOf(transaction)).toBe("StoreUnavailable");
+      expect(errKind(transaction)).toBe("StoreUnavailable");
       const empty = await store().transaction({}, async () => ok("no store call"));
-      expect(errorKindOf(empty)).toBe("StoreUnavailable");
+      expect(errKind(empty)).toBe("StoreUnavailable");
       const reading = await store().read(async (s) => ok(await s.domains.list()));
-      expect(errorKindOf(reading)).toBe("StoreUnavailable");
+      expect(errKind(reading)).toBe("StoreUnavailable");
       const dry = await store().discarding(async (uow) =>
         uow.read(async (s) => ok(await s.users.count(1))),
       );
-      expect(errorKindOf(dry)).toBe("StoreUnavailable");
+      expect(errKind(dry)).toBe("StoreUnavailable");
       expect(await store().ping()).toBe(false);
       await store().close();
     });

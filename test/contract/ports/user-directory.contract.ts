@@ -1,12 +1,10 @@
 import { err } from "neverthrow";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type CmsUser, PROFILE_FIELDS, type Stores } from "../../../src/index.js";
+import { aLink, anIndividual, aUser } from "../../support/builders.js";
 import {
-  aLink,
-  aUser,
   createContacts,
   freshStorePerTest,
-  individual,
   type MakeStore,
   putDomains,
   read,
@@ -230,7 +228,7 @@ export function describeUserDirectoryContract(storeName: string, makeStore: Make
     const linkUsers = async (domainId: number, userIds: number[]) => {
       const contacts = await createContacts(
         store(),
-        ...userIds.map((userId) => individual([`u${domainId}-${userId}@x.org`])),
+        ...userIds.map((userId) => anIndividual([`u${domainId}-${userId}@x.org`])),
       );
       await write(store(), async (s) => {
         for (const [index, userId] of userIds.entries()) {

@@ -6,13 +6,10 @@ import type { StoreRuntime } from "../../../src/index.js";
 import { buildContainer } from "../../../src/infrastructure/container/composition-root.js";
 import { TOKENS } from "../../../src/infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../../src/infrastructure/container/use-cases.js";
-import type {
-  MemoryStore,
-  StoreCall,
-} from "../../../src/infrastructure/persistence/memory/memory-store.js";
 import { apiKey } from "../../../src/interfaces/http/api-keys.js";
 import { createHttpApp } from "../../../src/interfaces/http/app.js";
 import { API_ROUTES } from "../../../src/interfaces/http/routes/index.js";
+import { type FailWhen, FaultyStore } from "../../support/faulty-store.js";
 import type { TestStore } from "../../support/test-stores.js";
 
 /** One key per scope (and one with two), their secrets long enough to find in a log. */
@@ -38,14 +35,15 @@ export interface HarnessOptions {
   /** Failed authentications per minute per client address; 0 (the default) turns it off. */
   authFailuresPerMinute?: number;
   /** Fault injection into the in-memory store (a thrown error becomes StoreFailed). */
-  failWhen?: (call: StoreCall) => Error | null;
+  failWhen?: FailWhen;
   /** Keep the log lines (level trace) instead of a silent logger. */
   captureLogs?: boolean;
 }
 
 export interface Harness {
   app: Express;
-  store: MemoryStore;
+  /** The memory store behind the app, which can go offline. */
+  store: FaultyStore;
   /** Everything logged so far (empty unless captureLogs). */
   logs(): string;
   /** `Authorization: Bearer <secret>` of a key. */
@@ -58,9 +56,9 @@ export interface Harness {
 export function makeHarness(options: HarnessOptions = {}): Harness {
   const container = buildContainer({
     store: "memory",
-    ...(options.failWhen ? { memory: { failWhen: options.failWhen } } : {}),
+    wrapStore: (memory) => new FaultyStore(memory, { failWhen: options.failWhen }),
   });
-  const store = container.get(TOKENS.Store) as MemoryStore;
+  const store = container.get(TOKENS.Store) as FaultyStore;
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { AnonymousInteractionInput, Civilink, InteractionKind } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
-  BAD_IDS,
   contactsWith,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
   linksOf,
   login,
   putDomain,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness, writesOf } from "./helpers.js";
 
 const anonymous = (app: Civilink, input: Partial<AnonymousInteractionInput> & { email: string }) =>
   app.recordAnonymousInteraction.execute({ domainId: 1, kind: "contribution", ...input });

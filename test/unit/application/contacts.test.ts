@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
-  BAD_IDS,
   contactsWith,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
   linksOf,
   login,
   outboxOf,
   putDomain,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness, writesOf } from "./helpers.js";
 
 describe("createContact", () => {
   it("defaults to an Individual, lower-cases emails, makes the first one primary", async () => {

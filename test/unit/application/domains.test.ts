@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DomainDefinition } from "../../../src/index.js";
-import { BAD_IDS, expectErr, expectInvalid, expectOk, harness, putDomain } from "./helpers.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { putDomain } from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness } from "./helpers.js";
 
 const DEFAULT_RULE = { weights: { email: 10, firstName: 0, lastName: 0 }, threshold: 10 };
 

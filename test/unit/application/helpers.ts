@@ -6,13 +6,13 @@ import {
   type Clock,
   createCivilink,
   type DomainId,
-  type MemoryStore,
   type UserId,
   type UserProfile,
 } from "../../../src/index.js";
-import type { StoreCall } from "../../../src/infrastructure/persistence/memory/memory-store.js";
-
-export type { StoreCall };
+import { aUserEvent } from "../../support/builders.js";
+import { FaultyStore, type StoreCall } from "../../support/faulty-store.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { auditOf, contactsWith, linksOf, outboxOf, usersOf } from "../../support/use-case-calls.js";
 
 /** A clock that moves one second forward on every reading, so that times are ordered. */
 export function steppingClock(start = Date.parse("2024-01-01T00:00:00Z")): Clock {
@@ -27,7 +27,8 @@ export function steppingClock(start = Date.parse("2024-01-01T00:00:00Z")): Clock
 
 export interface Harness {
   app: Civilink;
-  store: MemoryStore;
+  /** The memory store behind the app, which can go offline. */
+  store: FaultyStore;
   /** Every repository call the store was asked to make, in order. */
   calls: StoreCall[];
   /** The fault to inject: return an error to reject the call with it, or null. */
@@ -35,26 +36,25 @@ export interface Harness {
 }
 
 /** civilink on the memory store, with every store call recorded and faults switchable. */
-export function harness(options: Omit<CivilinkOptions, "store" | "memory"> = {}): Harness {
+export function harness(options: Omit<CivilinkOptions, "store" | "wrapStore"> = {}): Harness {
   const calls: StoreCall[] = [];
   const state: Harness = {
     app: undefined as unknown as Civilink,
-    store: undefined as unknown as MemoryStore,
+    store: undefined as unknown as FaultyStore,
     calls,
     fault: null,
+  };
+  const failWhen = (call: StoreCall) => {
+    calls.push(call);
+    return state.fault?.(call) ?? null;
   };
   state.app = createCivilink({
     store: "memory",
     clock: steppingClock(),
     ...options,
-    memory: {
-      failWhen: (call) => {
-        calls.push(call);
-        return state.fault?.(call) ?? null;
-      },
-    },
+    wrapStore: (store) => new FaultyStore(store, { failWhen }),
   });
-  state.store = state.app.store as MemoryStore;
+  state.store = state.app.store as FaultyStore;
   return state;
 }
 
@@ -76,20 +76,6 @@ export const writesOf = (calls: readonly StoreCall[]): string[] =>
   calls
     .filter((call) => WRITE_METHODS.has(call.method))
     .map((call) => `${call.repository}.${call.method}`);
-
-/** Awaits a result and answers its value, failing the test on an error. */
-export async function expectOk<T, E>(result: ResultAsync<T, E>): Promise<T> {
-  const settled = await result;
-  if (settled.isErr()) throw new Error(`Expected ok, got ${JSON.stringify(settled.error)}`);
-  return settled.value;
-}
-
-/** Awaits a result and answers its error, failing the test on a value. */
-export async function expectErr<T, E>(result: ResultAsync<T, E>): Promise<E> {
-  const settled = await result;
-  if (settled.isOk()) throw new Error(`Expected an error, got ${JSON.stringify(settled.value)}`);
-  return settled.error;
-}
 
 /** Asserts a `ValidationFailed` error and answers the paths of its details. */
 export async function expectInvalid<T, E extends { kind: string }>(
@@ -121,7 +107,7 @@ export function userEvent(
   userId: UserId,
   profile: UserProfile,
 ) {
-  const input = { domainId, userId, profile };
+  const input = aUserEvent(domainId, userId, profile);
   switch (event) {
     case "registration":
       return app.linkOnRegistration.execute(input);
@@ -133,30 +119,6 @@ export function userEvent(
       return app.syncUserEmail.execute(input);
   }
 }
-
-export const login = (app: Civilink, domainId: DomainId, userId: UserId, profile: UserProfile) =>
-  expectOk(app.linkOnLogin.execute({ domainId, userId, profile }));
-
-export const putDomain = (
-  app: Civilink,
-  domainId: DomainId,
-  definition: Parameters<Civilink["putDomain"]["execute"]>[0]["definition"],
-) => expectOk(app.putDomain.execute({ domainId, definition }));
-
-export const usersOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listUsers.execute({ domainId, limit: 1000 }))).items;
-
-export const linksOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listLinks.execute({ domainId, limit: 1000 }))).items;
-
-export const auditOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listAudit.execute({ domainId, limit: 1000 }))).items;
-
-export const outboxOf = async (app: Civilink, domainId: DomainId = 1) =>
-  (await expectOk(app.listOutbox.execute({ domainId, limit: 1000 }))).items;
-
-export const contactsWith = (app: Civilink, email: string, includeDeleted = true) =>
-  expectOk(app.findContactsByEmail.execute({ email, includeDeleted }));
 
 /** Everything the queries show of some domains and email addresses. */
 export async function snapshot(

@@ -1,18 +1,10 @@
 import { ok } from "neverthrow";
 import { describe, expect, it } from "vitest";
 import { type CmsSourceSpec, createCivilink, type SourceRow } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import { StaticCmsUserSources, sourceUsers } from "../../support/static-cms-sources.js";
-import {
-  auditOf,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  linksOf,
-  login,
-  putDomain,
-  steppingClock,
-  usersOf,
-} from "./helpers.js";
+import { auditOf, linksOf, login, putDomain, usersOf } from "../../support/use-case-calls.js";
+import { expectInvalid, steppingClock } from "./helpers.js";
 
 const WORDPRESS: CmsSourceSpec = { cms: "wordpress", url: "mysql://root@127.0.0.1:3306/shop" };
 

@@ -7,17 +7,9 @@ import {
   StoreUnavailableError,
   type UserProfile,
 } from "../../../src/index.js";
-import {
-  BAD_IDS,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
-  linksOf,
-  login,
-  putDomain,
-  usersOf,
-} from "./helpers.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { linksOf, login, putDomain, usersOf } from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness } from "./helpers.js";
 
 const row = (line: number, userId: number, profile: UserProfile = {}): ImportRow => ({
   line,

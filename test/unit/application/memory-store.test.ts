@@ -7,36 +7,22 @@ import {
   type Link,
   MemoryStore,
   type StoreError,
+  type StoreRuntime,
   type Stores,
 } from "../../../src/index.js";
-import { expectErr, expectOk } from "./helpers.js";
-
-const AT = new Date("2024-01-01T00:00:00Z");
+import { aLink, anIndividual, T0 } from "../../support/builders.js";
+import { FaultyStore } from "../../support/faulty-store.js";
+import { expectErr, expectOk } from "../../support/results.js";
 
 const newStore = () => MemoryStore.create({ domains: [defaultDomain("drupal")] });
 
-const individual = (email: string) => ({
-  contactType: "Individual" as const,
-  displayName: email,
-  emails: [{ email, isPrimary: true, locationType: "Home" }],
-});
-
-const linkOf = (userId: number, contactId: number, domainId = 1, ufName = "a@x.org"): Link => ({
-  domainId,
-  userId,
-  contactId,
-  ufName,
-  createdAt: AT,
-  updatedAt: AT,
-});
-
 /** Writes one of everything, as a transaction would. */
 async function writeEverything(stores: Stores) {
-  const contact = await stores.contacts.create(individual("a@x.org"), AT);
-  await stores.links.insert(linkOf(5, contact.id));
+  const contact = await stores.contacts.create(anIndividual(["a@x.org"]), T0);
+  await stores.links.insert(aLink(1, 5, contact.id, "a@x.org"));
   await stores.users.put({ domainId: 1, userId: 5, email: "a@x.org" });
   await stores.audit.append({
-    at: AT,
+    at: T0,
     domainId: 1,
     userId: 5,
     contactId: contact.id,
@@ -48,7 +34,7 @@ async function writeEverything(stores: Stores) {
     domainId: 1,
     userId: 5,
     email: "a@x.org",
-    at: AT,
+    at: T0,
   });
   await stores.domains.put({ ...defaultDomain("joomla"), id: 2 });
   return contact;
@@ -86,7 +72,7 @@ describe("MemoryStore transactions", () => {
     );
     const after = await contents(store);
     expect(after.contacts).toEqual([contact]);
-    expect(after.link).toEqual(linkOf(5, contact.id));
+    expect(after.link).toEqual(aLink(1, 5, contact.id, "a@x.org"));
     expect(after.users.items).toHaveLength(1);
     expect(after.audit.items).toHaveLength(1);
     expect(after.outbox.items).toHaveLength(1);
@@ -127,7 +113,7 @@ describe("MemoryStore transactions", () => {
       store.transaction({}, async (stores) => {
         await stores.users.put({ domainId: 1, userId: 5, email: "z@x.org" });
         await stores.users.remove(1, 5);
-        await stores.links.updateUfName(1, 5, "z@x.org", AT);
+        await stores.links.updateUfName(1, 5, "z@x.org", T0);
         await stores.links.remove(1, 5);
         await stores.contacts.setPrimaryEmail(contact.id, "z@x.org");
         await stores.contacts.rename(contact.id, { firstName: "Z" }, "Z");
@@ -197,7 +183,7 @@ describe("MemoryStore transactions", () => {
     const store = newStore();
     const created = await expectOk(
       store.transaction({}, async (stores) =>
-        ok(await stores.contacts.create(individual("a@x.org"), AT)),
+        ok(await stores.contacts.create(anIndividual(["a@x.org"]), T0)),
       ),
     );
     created.displayName = "changed";
@@ -226,11 +212,11 @@ describe("MemoryStore invariants (SPEC §1)", () => {
         ok(await stores.domains.put({ ...defaultDomain("drupal"), id: 2 })),
       ),
     );
-    await expectOk(insert(store, linkOf(5, 1)));
-    expect(await expectErr(insert(store, linkOf(5, 2)))).toBe("ConcurrentWriteError");
-    expect(await expectErr(insert(store, linkOf(6, 1)))).toBe("ConcurrentWriteError");
-    await expectOk(insert(store, linkOf(5, 1, 2)));
-    await expectOk(insert(store, linkOf(6, 2, 1, "a@x.org")));
+    await expectOk(insert(store, aLink(1, 5, 1, "a@x.org")));
+    expect(await expectErr(insert(store, aLink(1, 5, 2, "a@x.org")))).toBe("ConcurrentWriteError");
+    expect(await expectErr(insert(store, aLink(1, 6, 1, "a@x.org")))).toBe("ConcurrentWriteError");
+    await expectOk(insert(store, aLink(2, 5, 1, "a@x.org")));
+    await expectOk(insert(store, aLink(1, 6, 2, "a@x.org")));
     const sameUfName = await expectOk(
       store.read(async (stores) => ok(await stores.links.findByUfNameKey(1, "a@x.org"))),
     );
@@ -239,10 +225,10 @@ describe("MemoryStore invariants (SPEC §1)", () => {
 
   it("a removed link frees both the user and the contact", async () => {
     const store = newStore();
-    await expectOk(insert(store, linkOf(5, 1)));
+    await expectOk(insert(store, aLink(1, 5, 1, "a@x.org")));
     await expectOk(store.transaction({}, async (stores) => ok(await stores.links.remove(1, 5))));
-    await expectOk(insert(store, linkOf(6, 1)));
-    await expectOk(insert(store, linkOf(5, 2)));
+    await expectOk(insert(store, aLink(1, 6, 1, "a@x.org")));
+    await expectOk(insert(store, aLink(1, 5, 2, "a@x.org")));
   });
 });
 
@@ -259,19 +245,22 @@ describe("MemoryStore discarding and offline", () => {
     expect(await contents(store)).toEqual(EMPTY);
   });
 
-  type Use = (store: MemoryStore) => ResultAsync<unknown, StoreError>;
+  type Use = (store: StoreRuntime) => ResultAsync<unknown, StoreError>;
   it.each<[string, Use]>([
-    ["read", (store: MemoryStore) => store.read(async (stores) => ok(await stores.domains.list()))],
+    [
+      "read",
+      (store: StoreRuntime) => store.read(async (stores) => ok(await stores.domains.list())),
+    ],
     [
       "transaction",
-      (store: MemoryStore) =>
+      (store: StoreRuntime) =>
         store.transaction({ emailKeys: ["a@x.org"] }, async (stores) =>
           ok(await stores.domains.list()),
         ),
     ],
-    ["discarding", (store: MemoryStore) => store.discarding(async () => ok(1))],
+    ["discarding", (store: StoreRuntime) => store.discarding(async () => ok(1))],
   ])("%s on an offline store is StoreUnavailable without throwing", async (_name, use) => {
-    const store = newStore();
+    const store = new FaultyStore(newStore());
     store.offline = true;
     let pending: ResultAsync<unknown, StoreError> | undefined;
     expect(() => {
@@ -286,7 +275,7 @@ describe("MemoryStore discarding and offline", () => {
   });
 
   it("an offline store releases its locks", async () => {
-    const store = newStore();
+    const store = new FaultyStore(newStore());
     store.offline = true;
     await expectErr(
       store.transaction({ emailKeys: ["a@x.org"] }, async (stores) =>

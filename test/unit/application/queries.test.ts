@@ -8,15 +8,9 @@ import {
   MAX_SYNC_JOB_CURSOR_LENGTH,
   SYNC_JOB_CURSOR,
 } from "../../../src/index.js";
-import {
-  BAD_IDS,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
-  login,
-  putDomain,
-} from "./helpers.js";
+import { expectErr, expectOk } from "../../support/results.js";
+import { login, putDomain } from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness } from "./helpers.js";
 
 type Paged<T> = (input: { limit?: number; cursor?: string }) => Promise<CursorPage<T>>;
 

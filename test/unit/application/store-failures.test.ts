@@ -6,20 +6,18 @@ import {
   ConcurrentWriteError,
   StoreUnavailableError,
 } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import { StaticCmsUserSources, sourceUsers } from "../../support/static-cms-sources.js";
 import {
   auditOf,
   contactsWith,
-  expectErr,
-  expectOk,
-  harness,
   linksOf,
   login,
   outboxOf,
   putDomain,
-  snapshot,
   usersOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { harness, snapshot } from "./helpers.js";
 
 type Call = (app: Civilink) => ResultAsync<unknown, { kind: string }>;
 

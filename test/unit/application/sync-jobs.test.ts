@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import {
   type Civilink,
   InProcessSyncJobRunner,
-  type MemoryStore,
   randomIds,
   StartSyncJob,
   StoreUnavailableError,
@@ -11,19 +10,13 @@ import {
   type SyncJobRepository,
   type SyncJobTimings,
   systemClock,
+  type UnitOfWork,
   type UserProfile,
 } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import { sequentialIds } from "../../support/sequential-ids.js";
-import {
-  BAD_IDS,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  type Harness,
-  harness,
-  putDomain,
-  snapshot,
-} from "./helpers.js";
+import { putDomain } from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, type Harness, harness, snapshot } from "./helpers.js";
 
 /** The memory store with the real clock: heartbeats are judged against the time of day. */
 const memory = () => harness({ clock: systemClock });
@@ -54,7 +47,7 @@ async function mixedDirectory(app: Civilink) {
 }
 
 /** `count` users with distinct emails in domain 1's directory, in one transaction. */
-async function bigDirectory(store: MemoryStore, count: number) {
+async function bigDirectory(store: UnitOfWork, count: number) {
   await expectOk(
     store.transaction({}, async (stores) => {
       for (let userId = 1; userId <= count; userId++) {
@@ -77,7 +70,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** StartSyncJob on the store with these sync jobs, run at this pace. */
 const startSyncJobOn = (
-  store: MemoryStore,
+  store: UnitOfWork,
   jobs: SyncJobRepository,
   timings: Partial<SyncJobTimings> = {},
 ) =>

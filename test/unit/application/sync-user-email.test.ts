@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Civilink, UserProfile } from "../../../src/index.js";
+import { expectOk } from "../../support/results.js";
 import {
   auditOf,
   contactsWith,
-  expectOk,
-  harness,
   linksOf,
   login,
   outboxOf,
   putDomain,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { harness, writesOf } from "./helpers.js";
 
 const profileUpdate = (app: Civilink, domainId: number, userId: number, profile: UserProfile) =>
   expectOk(app.syncUserEmail.execute({ domainId, userId, profile }));

@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Civilink, SyncProgress, UserProfile } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
-  BAD_IDS,
   contactsWith,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  type Harness,
-  harness,
   linksOf,
   putDomain,
-  snapshot,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, type Harness, harness, snapshot, writesOf } from "./helpers.js";
 
 /** Puts users into domain 2 (joomla: registration only upserts the directory). */
 async function directory(app: Civilink, users: [number, UserProfile][]) {

@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
-  BAD_IDS,
   contactsWith,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
   linksOf,
   login,
   putDomain,
-  snapshot,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness, snapshot, writesOf } from "./helpers.js";
 
 describe("unlink user: errors", () => {
   it.each(BAD_IDS)("refuses domainId %s", async (id) => {

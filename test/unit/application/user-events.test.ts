@@ -1,21 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { INTERACTION_KINDS, type InteractionKind } from "../../../src/index.js";
+import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
-  BAD_IDS,
   contactsWith,
-  expectErr,
-  expectInvalid,
-  expectOk,
-  harness,
   linksOf,
   login,
   putDomain,
-  USER_EVENTS,
-  userEvent,
   usersOf,
-  writesOf,
-} from "./helpers.js";
+} from "../../support/use-case-calls.js";
+import { BAD_IDS, expectInvalid, harness, USER_EVENTS, userEvent, writesOf } from "./helpers.js";
 
 describe("user events: validation", () => {
   it.each(USER_EVENTS.flatMap((event) => BAD_IDS.map((id) => [event, id] as const)))(

@@ -19,18 +19,9 @@ import { copy, emptyTables, Journal, type MemoryTables } from "./memory-state.js
 import { MemorySyncJobs } from "./memory-sync-jobs.js";
 import { MemoryUsers } from "./memory-users.js";
 
-/** A call an adapter is about to make, as fault injection sees it. */
-export interface StoreCall {
-  repository: keyof Stores;
-  method: string;
-  args: unknown[];
-}
-
 export interface MemoryStoreOptions {
   /** Domains present from the start (domain 1, as SPEC §1 wants). */
   domains?: Domain[];
-  /** For tests of failure paths: the error to reject a call with, or null to let it run. */
-  failWhen?: (call: StoreCall) => Error | null;
 }
 
 /**
@@ -39,22 +30,17 @@ export interface MemoryStoreOptions {
  * SQL store, and retried when a write loses a race on a uniqueness invariant.
  */
 export class MemoryStore implements StoreRuntime {
-  /** Set to simulate a store that went away: every call then rejects as unavailable. */
-  offline = false;
   private closed = false;
   private readonly locks = new KeyLocks();
-  /** Beside the tables, outside transactions; offline and closed like the rest. */
+  /** Beside the tables, outside transactions; closed like the rest. */
   readonly syncJobs = new MemorySyncJobs(() => this.ensureOnline());
 
-  private constructor(
-    private readonly tables: MemoryTables,
-    private readonly failWhen: MemoryStoreOptions["failWhen"],
-  ) {}
+  private constructor(private readonly tables: MemoryTables) {}
 
   static create(options: MemoryStoreOptions = {}): MemoryStore {
     const tables = emptyTables();
     for (const domain of options.domains ?? []) tables.domains.set(domain.id, copy(domain));
-    return new MemoryStore(tables, options.failWhen);
+    return new MemoryStore(tables);
   }
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
@@ -77,7 +63,7 @@ export class MemoryStore implements StoreRuntime {
   }
 
   async ping(): Promise<boolean> {
-    return !this.offline && !this.closed;
+    return !this.closed;
   }
 
   /** Like the SQL store's: every call answers StoreUnavailable afterwards. */
@@ -97,7 +83,7 @@ export class MemoryStore implements StoreRuntime {
   ): ResultAsync<T, E | StoreError> {
     return settle(() => {
       this.ensureOnline();
-      return work(new MemoryStore(copy(this.tables), this.failWhen));
+      return work(new MemoryStore(copy(this.tables)));
     });
   }
 
@@ -116,7 +102,7 @@ export class MemoryStore implements StoreRuntime {
   }
 
   private stores(journal: Journal | null): Stores {
-    const stores: Stores = {
+    return {
       contacts: new MemoryContacts(this.tables, journal),
       links: new MemoryLinks(this.tables, journal),
       users: new MemoryUsers(this.tables, journal),
@@ -124,30 +110,9 @@ export class MemoryStore implements StoreRuntime {
       audit: new MemoryAuditLog(this.tables, journal),
       outbox: new MemoryOutbox(this.tables, journal),
     };
-    for (const name of Object.keys(stores) as (keyof Stores)[]) {
-      stores[name] = this.guarded(name, stores[name] as object) as never;
-    }
-    return stores;
-  }
-
-  /** Wraps a repository so that the offline switch and fault injection apply to every call. */
-  private guarded<R extends object>(repository: keyof Stores, target: R): R {
-    return new Proxy(target, {
-      get: (object, property, receiver) => {
-        const value = Reflect.get(object, property, receiver);
-        if (typeof value !== "function") return value;
-        return async (...args: unknown[]) => {
-          this.ensureOnline();
-          const fault = this.failWhen?.({ repository, method: String(property), args });
-          if (fault) throw fault;
-          return value.apply(object, args);
-        };
-      },
-    });
   }
 
   private ensureOnline() {
     if (this.closed) throw new StoreUnavailableError("The in-memory store is closed.");
-    if (this.offline) throw new StoreUnavailableError("The in-memory store is offline.");
   }
 }

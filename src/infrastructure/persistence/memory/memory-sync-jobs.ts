@@ -27,7 +27,7 @@ import { copy } from "./memory-state.js";
 export class MemorySyncJobs implements SyncJobRepository {
   private readonly jobs = new Map<string, SyncJob>();
 
-  /** `ensureOnline` throws StoreUnavailableError while the store is offline or closed. */
+  /** `ensureOnline` throws StoreUnavailableError once the store is closed. */
   constructor(private readonly ensureOnline: () => void) {}
 
   create(job: NewSyncJob): ResultAsync<SyncJob, SyncAlreadyRunning | StoreError> {
