@@ -28,7 +28,6 @@ export type {
   DomainNotFound,
   LinkNotFound,
   ValidationFailed,
-  ValidationIssue,
 } from "../../domain/index.js";
 export type { SourceError, SourceInvalid, SourceUnavailable } from "../ports/cms-user-source.js";
 export type { StoreError, StoreFailed, StoreUnavailable } from "../ports/store-errors.js";
@@ -67,5 +66,3 @@ export type UseCaseError =
   | SourceInvalid
   | StoreUnavailable
   | StoreFailed;
-
-export type UseCaseErrorKind = UseCaseError["kind"];
