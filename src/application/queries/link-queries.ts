@@ -1,4 +1,4 @@
-import { err, errAsync, ok, type ResultAsync } from "neverthrow";
+import { err, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type ContactId,
   type DomainId,
@@ -6,16 +6,18 @@ import {
   type LinkNotFound,
   linkNotFound,
   type UserId,
+  type ValidationFailed,
 } from "../../domain/index.js";
 import type { LinkFilter, UnitOfWork } from "../ports/index.js";
 import { parseEmailField } from "../shared/errors.js";
+import type { CursorPage } from "../shared/paging.js";
 import {
-  type CursorPage,
-  type CursorRequest,
-  cursorPageOf,
-  pageRequestOf,
-} from "../shared/paging.js";
-import { type DomainReadError, readInDomain } from "./domain-scoped-read.js";
+  type DomainPageRequest,
+  type DomainReadError,
+  givenFields,
+  pageInDomain,
+  readInDomain,
+} from "./domain-scoped-read.js";
 
 export class GetLink {
   constructor(private readonly uow: UnitOfWork) {}
@@ -31,29 +33,23 @@ export class GetLink {
   }
 }
 
-export interface ListLinksInput extends CursorRequest {
-  domainId: DomainId;
-  contactId?: ContactId;
-  /** Links whose ufName is this address, compared by key. */
-  email?: string;
-}
+/** `email`: links whose ufName is this address, compared by key. */
+export type ListLinksInput = DomainPageRequest & { contactId?: ContactId; email?: string };
 
 export class ListLinks {
   constructor(private readonly uow: UnitOfWork) {}
 
   execute(input: ListLinksInput): ResultAsync<CursorPage<Link>, DomainReadError> {
-    const page = pageRequestOf(input);
-    if (page.isErr()) return errAsync(page.error);
-    const filter: LinkFilter = {};
-    if (input.contactId !== undefined) filter.contactId = input.contactId;
-    if (input.email !== undefined) {
-      const email = parseEmailField(input.email, "email");
-      if (email.isErr()) return errAsync(email.error);
-      filter.emailKey = email.value.key;
-    }
-    const ids = { domainId: input.domainId, ...filter };
-    return readInDomain(this.uow, ids, async (stores) =>
-      ok(cursorPageOf(await stores.links.list(input.domainId, filter, page.value))),
+    const filterOf = (): Result<LinkFilter, ValidationFailed> => {
+      const filter: LinkFilter = givenFields(input, ["contactId"]);
+      if (input.email === undefined) return ok(filter);
+      return parseEmailField(input.email, "email").map((email) => ({
+        ...filter,
+        emailKey: email.key,
+      }));
+    };
+    return pageInDomain(this.uow, input, filterOf, (stores, filter, page) =>
+      stores.links.list(input.domainId, filter, page),
     );
   }
 }

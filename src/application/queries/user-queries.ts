@@ -1,55 +1,51 @@
-import { errAsync, ok, type ResultAsync } from "neverthrow";
+import { err, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type CmsUser,
   type ContactId,
   type DomainId,
+  type ValidationFailed,
   validationFailed,
 } from "../../domain/index.js";
 import type { DirectoryCounts, DirectoryFilter, UnitOfWork } from "../ports/index.js";
+import type { CursorPage } from "../shared/paging.js";
 import {
-  type CursorPage,
-  type CursorRequest,
-  cursorPageOf,
-  pageRequestOf,
-} from "../shared/paging.js";
-import { type DomainReadError, readInDomain } from "./domain-scoped-read.js";
+  type DomainPageRequest,
+  type DomainReadError,
+  pageInDomain,
+  readInDomain,
+} from "./domain-scoped-read.js";
 
 export interface DirectoryUser extends CmsUser {
   contactId: ContactId | null;
 }
 
-export interface ListUsersInput extends CursorRequest {
-  domainId: DomainId;
-  /** true: only the users linked in the domain; false: only those not linked. */
-  linked?: boolean;
-}
+/** `linked`: true, only the users linked in the domain; false, only those not linked. */
+export type ListUsersInput = DomainPageRequest & { linked?: boolean };
 
 /** The domain's user directory in userId order, each user with its linked contact. */
 export class ListUsers {
   constructor(private readonly uow: UnitOfWork) {}
 
   execute(input: ListUsersInput): ResultAsync<CursorPage<DirectoryUser>, DomainReadError> {
-    const page = pageRequestOf(input);
-    if (page.isErr()) return errAsync(page.error);
-    const filter: DirectoryFilter = {};
-    if (input.linked !== undefined) {
-      if (typeof input.linked !== "boolean") {
-        return errAsync(
-          validationFailed("Invalid linked.", [{ path: "linked", message: "must be a boolean" }]),
-        );
-      }
-      filter.linked = input.linked;
-    }
-    return readInDomain(this.uow, { domainId: input.domainId }, async (stores) => {
-      const users = await stores.users.list(input.domainId, page.value, filter);
+    const filterOf = (): Result<DirectoryFilter, ValidationFailed> => {
+      if (input.linked === undefined) return ok({});
+      if (typeof input.linked === "boolean") return ok({ linked: input.linked });
+      return err(
+        validationFailed("Invalid linked.", [{ path: "linked", message: "must be a boolean" }]),
+      );
+    };
+    return pageInDomain(this.uow, input, filterOf, async (stores, filter, page) => {
+      const users = await stores.users.list(input.domainId, page, filter);
       const links = await stores.links.findByUsers(
         input.domainId,
         users.items.map((user) => user.userId),
       );
       const contactOf = new Map(links.map((link) => [link.userId, link.contactId]));
-      return ok(
-        cursorPageOf(users, (user) => ({ ...user, contactId: contactOf.get(user.userId) ?? null })),
-      );
+      const items = users.items.map((user) => ({
+        ...user,
+        contactId: contactOf.get(user.userId) ?? null,
+      }));
+      return { ...users, items };
     });
   }
 }
