@@ -1,13 +1,8 @@
-import { err, errAsync, ok, type ResultAsync } from "neverthrow";
-import {
-  type Contact,
-  type ContactId,
-  type ContactNotFound,
-  contactNotFound,
-  type ValidationFailed,
-} from "../../domain/index.js";
+import { errAsync, ok, type ResultAsync } from "neverthrow";
+import type { Contact, ContactId, ContactNotFound, ValidationFailed } from "../../domain/index.js";
 import type { StoreError, UnitOfWork } from "../ports/index.js";
-import { checkIds, parseEmailField } from "../shared/errors.js";
+import { readContact } from "../shared/contact-under-lock.js";
+import { parseEmailField } from "../shared/errors.js";
 
 export class GetContact {
   constructor(private readonly uow: UnitOfWork) {}
@@ -15,12 +10,7 @@ export class GetContact {
   execute(input: {
     contactId: ContactId;
   }): ResultAsync<Contact, ValidationFailed | ContactNotFound | StoreError> {
-    const invalid = checkIds(input);
-    if (invalid) return errAsync(invalid);
-    return this.uow.read(async (stores) => {
-      const contact = await stores.contacts.findById(input.contactId);
-      return contact ? ok(contact) : err(contactNotFound(input.contactId));
-    });
+    return readContact(this.uow, input.contactId);
   }
 }
 
