@@ -1,4 +1,4 @@
-import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import { errAsync, ok, type ResultAsync } from "neverthrow";
 import {
   type DomainId,
   type DomainNotFound,
@@ -17,7 +17,7 @@ import {
 } from "../link-on-interaction/link-on-interaction.js";
 import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
 import { checkIds, checkOneOf, checkTexts } from "../shared/errors.js";
-import { requireDomain } from "../shared/require-domain.js";
+import { transactionInDomain } from "../shared/require-domain.js";
 
 export interface AnonymousInteractionInput {
   domainId: DomainId;
@@ -47,16 +47,14 @@ export class RecordAnonymousInteraction {
     if (invalid) return errAsync(invalid);
     const email = Email.parse(input.email);
     const locks = { emailKeys: email.isOk() ? [email.value.key] : [] };
-    return this.uow.transaction(locks, async (stores): Promise<Result<Outcome, DomainNotFound>> => {
-      const domain = await requireDomain(stores, input.domainId);
-      if (domain.isErr()) return err(domain.error);
+    return transactionInDomain(this.uow, input.domainId, locks, async (stores, domain) => {
       if (email.isErr()) return ok(outcomeOf("skipped", null, { reason: email.error }));
-      const person: PersonName = personNameOf(input, domain.value.cms);
+      const person: PersonName = personNameOf(input, domain.cms);
       const [first] = rankCandidates(
         await stores.contacts.findByEmailKey(email.value.key),
         email.value,
         person,
-        domain.value.dedupeRule,
+        domain.dedupeRule,
       );
       if (first) return ok(outcomeOf("contact-matched", null, { contactId: first.id }));
       const now = this.clock.now();
