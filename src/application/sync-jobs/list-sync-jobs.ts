@@ -1,11 +1,14 @@
 import { errAsync, ok, type ResultAsync } from "neverthrow";
-import { type DomainId, textProblem } from "../../domain/index.js";
+import { textProblem } from "../../domain/index.js";
 import type { SyncJob, SyncJobKey, SyncJobRepository, UnitOfWork } from "../ports/index.js";
-import { type DomainReadError, readInDomain } from "../queries/domain-scoped-read.js";
+import {
+  type DomainPageRequest,
+  type DomainReadError,
+  readInDomain,
+} from "../queries/domain-scoped-read.js";
 import {
   type CursorCodec,
   type CursorPage,
-  type CursorRequest,
   cursorPageOf,
   type PageBounds,
   pageRequestOf,
@@ -46,9 +49,7 @@ export const SYNC_JOB_CURSOR: CursorCodec<SyncJobKey> = {
   },
 };
 
-export interface ListSyncJobsInput extends CursorRequest {
-  domainId: DomainId;
-}
+export type ListSyncJobsInput = DomainPageRequest;
 
 /** A domain's sync jobs, newest first, running ones with their progress so far. */
 export class ListSyncJobs {
