@@ -62,11 +62,11 @@ export class StartSyncJob {
     return this.uow
       .read((stores) => requireDomain(stores, domainId))
       .andThen(() => {
-        const now = this.clock.now();
+        const at = this.clock.now();
         return this.jobs.failOrphaned({
-          heartbeatBefore: new Date(now.getTime() - SYNC_JOB_TIMINGS.staleAfterMs),
+          heartbeatBefore: new Date(at.getTime() - SYNC_JOB_TIMINGS.staleAfterMs),
           exceptIds: this.runner.running().map((job) => job.id),
-          at: now,
+          at,
           message: ORPHAN_MESSAGE,
         });
       })
