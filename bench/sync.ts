@@ -1,8 +1,8 @@
 /**
  * SynchronizeAllUsers on PostgreSQL: the set-based path on --users N users (default 100,000),
  * with its peak RSS and the CPU time per user of this process and of the local PostgreSQL
- * server (on a machine whose cores both share, what bounds the speed), then the per-user and
- * set-based paths on 10,000 users each, and their ratio.
+ * server (on a machine whose cores both share, what bounds the speed), then batches of one user
+ * (per user) and of the default size (set-based) on 10,000 users each, and their ratio.
  * Every run gets a fresh schema, seeded with bulk SQL and dropped at the end.
  *   npx tsx bench/sync.ts [--users N]        (BENCH_DATABASE_URL or TEST_DATABASE_URL)
  */
@@ -54,7 +54,12 @@ async function bench(users: number, setBased: boolean): Promise<Run> {
     await seedSyncDirectory(sql, users);
     const seeded = ((performance.now() - seeding) / 1000).toFixed(1);
 
-    const sync = new SynchronizeAllUsers(civilink.store, systemClock, { setBased });
+    // Per user: batches of one user, each its own transaction.
+    const sync = new SynchronizeAllUsers(
+      civilink.store,
+      systemClock,
+      setBased ? {} : { batchSize: 1 },
+    );
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -1,5 +1,5 @@
 import type { UserId } from "./ids.js";
-import type { OutcomeKind } from "./outcome.js";
+import type { EnsureLinkOutcome } from "./outcome.js";
 
 /** Counters of a "Synchronize Users to Contacts" run (SPEC §9). */
 export interface SyncReport {
@@ -25,19 +25,30 @@ export const emptySyncReport = (): SyncReport => ({
   failed: 0,
 });
 
-const COUNTER_OF: Partial<Record<OutcomeKind, keyof SyncReport>> = {
-  "already-linked": "alreadyLinked",
-  "linked-existing": "matched",
-  "created-contact": "created",
-  skipped: "skipped",
-};
+/** What a sync counts for one user: its ensure-link outcome, or its failure. */
+export type SyncUserOutcome = EnsureLinkOutcome["outcome"] | "failed";
+
+function counterOf(outcome: SyncUserOutcome): Exclude<keyof SyncReport, "checked"> {
+  switch (outcome) {
+    case "already-linked":
+      return "alreadyLinked";
+    case "linked-existing":
+      return "matched";
+    case "created-contact":
+      return "created";
+    case "skipped":
+      return "skipped";
+    case "failed":
+      return "failed";
+    default:
+      return outcome satisfies never;
+  }
+}
 
 /** Counts one user's ensure-link outcome, or a failure when `outcome` is "failed". */
-export function countOutcome(report: SyncReport, outcome: OutcomeKind | "failed"): SyncReport {
-  const counter = outcome === "failed" ? "failed" : COUNTER_OF[outcome];
-  if (counter === undefined) throw new Error(`A sync cannot end in outcome "${outcome}".`);
+export function countOutcome(report: SyncReport, outcome: SyncUserOutcome): SyncReport {
   const next = { ...report, checked: report.checked + 1 };
-  next[counter] += 1;
+  next[counterOf(outcome)] += 1;
   return next;
 }
 

@@ -1,12 +1,13 @@
 import { describe, it } from "vitest";
 import { postgresTestStore, shouldRun } from "../support/test-stores.js";
 import { pgliteTwin, postgresTwin } from "./support/sql-twin.js";
-import { describeSyncDifferential } from "./sync-differential.js";
+import { describeSyncDifferential, memoryTwin, sqlTwin } from "./sync-differential.js";
 
-describeSyncDifferential("pglite", pgliteTwin);
+describeSyncDifferential("memory", memoryTwin);
+describeSyncDifferential("pglite", sqlTwin(pgliteTwin));
 
 if (await shouldRun(postgresTestStore)) {
-  describeSyncDifferential("postgres", postgresTwin);
+  describeSyncDifferential("postgres", sqlTwin(postgresTwin));
 } else {
-  describe.skip("set-based sync on postgres", () => it.skip("needs PostgreSQL", () => {}));
+  describe.skip("a sync in batches on postgres", () => it.skip("needs PostgreSQL", () => {}));
 }

@@ -204,7 +204,7 @@ describe("POST /v1/domains/{domainId}/sync", () => {
     let gets = 0;
     const h = makeHarness({
       failWhen: ({ repository, method }) =>
-        repository === "users" && method === "get" && ++gets === 5
+        repository === "bulk" && method === "usersWithLinks" && ++gets === 1
           ? new StoreUnavailableError("The database is unavailable.")
           : null,
     });

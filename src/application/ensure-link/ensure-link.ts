@@ -1,114 +1,66 @@
 import {
-  type AuditEntry,
   type CmsUser,
-  type Contact,
-  type ContactId,
-  type Domain,
   Email,
-  firstFreeCandidate,
+  type EnsureLinkOutcome,
   type Link,
   type LinkTrigger,
-  newIndividual,
-  type Outcome,
-  outcomeOf,
-  type PersonName,
-  personNameOf,
-  rankCandidates,
 } from "../../domain/index.js";
-import type { LockKeys, Stores } from "../ports/index.js";
+import type { BulkLinkStore, LockKeys } from "../ports/index.js";
+import {
+  candidateKeysOf,
+  contactsToCreate,
+  decideLinks,
+  type LinkDecisionInput,
+  linkWritesOf,
+} from "./link-decision.js";
 
-export interface EnsureLinkInput {
-  domain: Domain;
-  /** The user as the directory now holds it. */
-  user: CmsUser;
+export interface EnsureLinksInput extends LinkDecisionInput {
   trigger: LinkTrigger;
   now: Date;
 }
 
 /**
- * The keys ensure-link is serialised on (SPEC §3 step 6): the user, and the email key that
- * decides which contacts are candidates or whether one is created.
+ * The keys ensure-link is serialised on (SPEC §3 step 6): the users, and the email keys that
+ * decide which contacts are candidates or whether one is created.
  */
-export function ensureLinkLocks(user: Pick<CmsUser, "domainId" | "userId" | "email">): LockKeys {
-  const email = Email.parse(user.email);
+export function ensureLinkLocks(
+  users: readonly Pick<CmsUser, "domainId" | "userId" | "email">[],
+): LockKeys {
+  const emailKeys = new Set<string>();
+  for (const user of users) {
+    const email = Email.parse(user.email);
+    if (email.isOk()) emailKeys.add(email.value.key);
+  }
   return {
-    users: [{ domainId: user.domainId, userId: user.userId }],
-    emailKeys: email.isOk() ? [email.value.key] : [],
+    users: users.map((user) => ({ domainId: user.domainId, userId: user.userId })),
+    emailKeys: [...emailKeys],
   };
 }
 
 /**
- * SPEC §3 steps 1-5 and 7: the one rule every trigger that links goes through. Runs inside
- * a transaction holding `ensureLinkLocks(user)`. `ensureLinkBatch` takes the same decisions
- * for many users at once through the helpers below.
+ * SPEC §3 steps 1-5 and 7: the one rule every trigger that links goes through, for one user
+ * or a whole batch, decided by `decideLinks`. A few statements whatever the number of users:
+ * the candidates of all their email keys, the new contacts' ids, one write. Runs inside a
+ * transaction holding `ensureLinkLocks(users)`; answers one outcome per user, in order.
  */
-export async function ensureLink(stores: Stores, input: EnsureLinkInput): Promise<Outcome> {
-  const { domain, user, trigger, now } = input;
-  const existing = await stores.links.findByUser(domain.id, user.userId);
-  if (existing) return outcomeOf("already-linked", existing);
-
-  const email = Email.parse(user.email);
-  if (email.isErr()) return outcomeOf("skipped", null, { reason: email.error });
-
-  const { person, ranked } = candidatesOf(
-    domain,
-    user,
-    email.value,
-    await stores.contacts.findByEmailKey(email.value.key),
-  );
-  const linked = await stores.links.linkedContactIds(
-    domain.id,
-    ranked.map((contact) => contact.id),
-  );
-  const candidate = firstFreeCandidate(ranked, linked);
-  const contact =
-    candidate ?? (await stores.contacts.create(newIndividual(email.value, person), now));
-  const action = candidate ? "linked-existing" : "created-contact";
-  const link = newLink(domain, user, email.value, contact.id, now);
-  await stores.links.insert(link);
-  await stores.audit.append(linkAudit(link, action, trigger));
-  return outcomeOf(action, link);
+export async function ensureLinks(
+  bulk: BulkLinkStore,
+  input: EnsureLinksInput,
+): Promise<EnsureLinkOutcome[]> {
+  const candidates = await bulk.candidatesByEmailKeys(input.domain.id, candidateKeysOf(input));
+  const decisions = decideLinks(input, candidates);
+  const ids = await bulk.reserveContactIds(contactsToCreate(decisions));
+  const { writes, outcomes } = linkWritesOf(input.domain, decisions, ids, input);
+  if (writes.links.length > 0) await bulk.write(writes);
+  return outcomes;
 }
 
-/**
- * The person's names as the domain's CMS gives them, and the user's candidates among
- * contacts having its email key, best first (SPEC §3 step 3, §4).
- */
-export function candidatesOf(
-  domain: Domain,
-  user: CmsUser,
-  email: Email,
-  contactsWithKey: readonly Contact[],
-): { person: PersonName; ranked: Contact[] } {
-  const person = personNameOf(user, domain.cms);
-  return { person, ranked: rankCandidates(contactsWithKey, email, person, domain.dedupeRule) };
+/** `ensureLinks` for one user, whose link (or null) was read under its locks. */
+export async function ensureLink(
+  bulk: BulkLinkStore,
+  input: Omit<EnsureLinksInput, "users" | "links"> & { user: CmsUser; link: Link | null },
+): Promise<EnsureLinkOutcome> {
+  const { user, link, ...rest } = input;
+  const [outcome] = await ensureLinks(bulk, { ...rest, users: [user], links: link ? [link] : [] });
+  return outcome as EnsureLinkOutcome;
 }
-
-export const newLink = (
-  domain: Domain,
-  user: CmsUser,
-  email: Email,
-  contactId: ContactId,
-  now: Date,
-): Link => ({
-  domainId: domain.id,
-  userId: user.userId,
-  contactId,
-  ufName: email.address,
-  createdAt: now,
-  updatedAt: now,
-});
-
-/** The audit entry of a link ensure-link wrote (SPEC §3 step 7). */
-export const linkAudit = (
-  link: Link,
-  action: "linked-existing" | "created-contact",
-  trigger: LinkTrigger,
-): AuditEntry => ({
-  at: link.createdAt,
-  domainId: link.domainId,
-  userId: link.userId,
-  contactId: link.contactId,
-  action,
-  trigger,
-});

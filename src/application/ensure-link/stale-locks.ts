@@ -1,7 +1,6 @@
-import { errAsync, type ResultAsync } from "neverthrow";
 import type { CmsUser, DomainId, UserId } from "../../domain/index.js";
 import { Email } from "../../domain/index.js";
-import { type LockKeys, type StoreFailed, storeFailed } from "../ports/index.js";
+import type { LockKeys } from "../ports/index.js";
 
 /**
  * Locks are chosen from a read made before the transaction; when the user's email changed in
@@ -12,8 +11,6 @@ export interface StaleLocks {
 }
 
 export const STALE_LOCKS: StaleLocks = { kind: "StaleLocks" };
-
-export const MAX_LOCK_ATTEMPTS = 5;
 
 /** Whether the locks cover the user and its email key, as ensure-link needs. */
 export function locksCover(locks: LockKeys, user: Pick<CmsUser, "email">): boolean {
@@ -43,19 +40,3 @@ export const holdsUserLock = (
 
 export const isStaleLocks = (error: { kind: string }): error is StaleLocks =>
   error.kind === STALE_LOCKS.kind;
-
-/**
- * Runs `attempt`, which reads what to lock and then runs its transaction, again while it gives
- * up with `StaleLocks`; after `MAX_LOCK_ATTEMPTS` it answers `StoreFailed` with `message`.
- */
-export function retryWhileStale<T, E extends { kind: string }>(
-  attempt: () => ResultAsync<T, E | StaleLocks>,
-  message: string,
-  attempts = 1,
-): ResultAsync<T, Exclude<E, StaleLocks> | StoreFailed> {
-  return attempt().orElse((error) => {
-    if (!isStaleLocks(error)) return errAsync(error as Exclude<E, StaleLocks>);
-    if (attempts >= MAX_LOCK_ATTEMPTS) return errAsync(storeFailed(message));
-    return retryWhileStale(attempt, message, attempts + 1);
-  });
-}

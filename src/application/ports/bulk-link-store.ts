@@ -36,10 +36,9 @@ export interface BatchWrites {
 }
 
 /**
- * Set-based reads and writes for ensure-link over a batch of users in one transaction
- * (SPEC §9 on a SQL store: a few statements per batch instead of a few per user). A store
- * offers it through `Stores.bulk` when it is much faster than the per-user path; the
- * decisions stay in `ensureLinkBatch`, which must give what ensure-link user by user gives.
+ * Set-based reads and writes for ensure-link over a batch of users in one transaction, a
+ * single user being a batch of one (SPEC §9 on a SQL store: a few statements per batch instead
+ * of a few per user). The decisions stay in `decideLinks`: this port only reads and writes.
  */
 export interface BulkLinkStore {
   /**

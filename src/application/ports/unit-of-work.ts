@@ -18,8 +18,8 @@ export interface Stores {
   domains: DomainRepository;
   audit: AuditLog;
   outbox: Outbox;
-  /** Set-based batch work, on stores where it is much faster (SQL); absent elsewhere. */
-  bulk?: BulkLinkStore;
+  /** Ensure-link's reads and writes for any number of users at once. */
+  bulk: BulkLinkStore;
   /** A user's domain, entry and link in one statement (SQL); absent elsewhere. */
   snapshots?: UserSnapshotReader;
 }

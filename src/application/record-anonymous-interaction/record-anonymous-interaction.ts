@@ -1,4 +1,4 @@
-import { errAsync, ok, type ResultAsync } from "neverthrow";
+import { errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   type DomainId,
   type DomainNotFound,
@@ -47,27 +47,32 @@ export class RecordAnonymousInteraction {
     if (invalid) return errAsync(invalid);
     const email = Email.parse(input.email);
     const locks = { emailKeys: email.isOk() ? [email.value.key] : [] };
-    return transactionInDomain(this.uow, input.domainId, locks, async (stores, domain) => {
-      if (email.isErr()) return ok(outcomeOf("skipped", null, { reason: email.error }));
-      const person: PersonName = personNameOf(input, domain.cms);
-      const [first] = rankCandidates(
-        await stores.contacts.findByEmailKey(email.value.key),
-        email.value,
-        person,
-        domain.dedupeRule,
-      );
-      if (first) return ok(outcomeOf("contact-matched", null, { contactId: first.id }));
-      const now = this.clock.now();
-      const contact = await stores.contacts.create(newIndividual(email.value, person), now);
-      await stores.audit.append({
-        at: now,
-        domainId: input.domainId,
-        userId: null,
-        contactId: contact.id,
-        action: "created-contact",
-        trigger: "interaction",
-      });
-      return ok(outcomeOf("contact-created", null, { contactId: contact.id }));
-    });
+    return transactionInDomain(
+      this.uow,
+      input.domainId,
+      locks,
+      async (stores, domain): Promise<Result<Outcome, never>> => {
+        if (email.isErr()) return ok(outcomeOf("skipped", null, { reason: email.error }));
+        const person: PersonName = personNameOf(input, domain.cms);
+        const [first] = rankCandidates(
+          await stores.contacts.findByEmailKey(email.value.key),
+          email.value,
+          person,
+          domain.dedupeRule,
+        );
+        if (first) return ok(outcomeOf("contact-matched", null, { contactId: first.id }));
+        const now = this.clock.now();
+        const contact = await stores.contacts.create(newIndividual(email.value, person), now);
+        await stores.audit.append({
+          at: now,
+          domainId: input.domainId,
+          userId: null,
+          contactId: contact.id,
+          action: "created-contact",
+          trigger: "interaction",
+        });
+        return ok(outcomeOf("contact-created", null, { contactId: contact.id }));
+      },
+    );
   }
 }

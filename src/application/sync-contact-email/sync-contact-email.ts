@@ -6,9 +6,10 @@ import {
   contactNotFound,
   type ValidationFailed,
 } from "../../domain/index.js";
-import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type { StaleLocks } from "../ensure-link/stale-locks.js";
 import type { Clock, LockKeys, StoreError, UnitOfWork } from "../ports/index.js";
 import { checkIds, parseEmailField } from "../shared/errors.js";
+import { retryOnStaleLocks, staleOnError, unlessStale } from "../shared/retry-on-stale-locks.js";
 import { changePrimaryEmail } from "./change-primary-email.js";
 import { linkedUserLocks } from "./propagate-primary-email.js";
 
@@ -42,15 +43,19 @@ export class SyncContactEmail {
             emailKeys: [email.value.key],
             users: linkedUserLocks(links),
           };
-          return this.uow.transaction(
-            locks,
-            async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
-              const contact = await stores.contacts.findById(input.contactId);
-              if (!contact) return err(contactNotFound(input.contactId));
-              return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
-            },
+          return staleOnError(
+            this.uow.transaction(
+              locks,
+              async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
+                const contact = await stores.contacts.findById(input.contactId);
+                if (!contact) return err(contactNotFound(input.contactId));
+                return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
+              },
+            ),
           );
         });
-    return retryWhileStale(attempt, "The contact's links kept changing; try again.");
+    return retryOnStaleLocks(undefined, attempt).andThen(
+      unlessStale("The contact's links kept changing; try again."),
+    );
   }
 }

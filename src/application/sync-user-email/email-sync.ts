@@ -25,7 +25,11 @@ export async function syncUserEmail(
 ): Promise<Result<Outcome, StaleLocks>> {
   const { domain, user, now, locks } = input;
   const link = await stores.links.findByUser(domain.id, user.userId);
-  if (!link) return ok(await ensureLink(stores, { domain, user, now, trigger: "profile-update" }));
+  if (!link) {
+    return ok(
+      await ensureLink(stores.bulk, { domain, user, link, now, trigger: "profile-update" }),
+    );
+  }
 
   const email = Email.parse(user.email);
   if (email.isErr()) return ok(outcomeOf("skipped", link, { reason: email.error }));

@@ -5,19 +5,24 @@ import {
   type Domain,
   type DomainId,
   type DomainNotFound,
+  type EnsureLinkOutcome,
   emptySyncReport,
-  type Outcome,
   type SyncFailure,
   type SyncReport,
   syncSummary,
   type ValidationFailed,
 } from "../../domain/index.js";
-import { ensureLink, ensureLinkLocks } from "../ensure-link/ensure-link.js";
-import { ensureLinkBatch, ensureLinkBatchLocks } from "../ensure-link/ensure-link-batch.js";
-import { emailKeyLockedIn, locksCover, MAX_LOCK_ATTEMPTS } from "../ensure-link/stale-locks.js";
+import { ensureLinkLocks, ensureLinks } from "../ensure-link/ensure-link.js";
+import { emailKeyLockedIn } from "../ensure-link/stale-locks.js";
 import { type Clock, type StoreError, type UnitOfWork, withCause } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
+import {
+  done,
+  type LockAttempt,
+  retryOnStaleLocks,
+  stale,
+} from "../shared/retry-on-stale-locks.js";
 import type { SyncInterrupted } from "../shared/use-case-error.js";
 
 export interface SyncProgress {
@@ -29,8 +34,8 @@ export interface SynchronizeAllUsersInput {
   domainId: DomainId;
   dryRun?: boolean;
   /**
-   * Called after every user (on the set-based path, for each user of a batch once the batch
-   * is done) with the counters so far; an exception it throws is ignored.
+   * Called for every user, once its batch is done, with the counters so far; an exception it
+   * throws is ignored.
    */
   onProgress?: (progress: SyncProgress, report: SyncReport) => void;
 }
@@ -59,20 +64,18 @@ export const isSyncInterrupted = (error: SynchronizeAllUsersError): error is Syn
 const VANISHED = "The user was deleted during the sync.";
 
 export interface SynchronizeAllUsersOptions {
-  /** Users per set-based batch, each batch one transaction (default 1,000). */
+  /** Users per batch, each batch one transaction (default 1,000). */
   batchSize?: number;
-  /** False: user by user even on a store offering set-based batches (differential tests). */
-  setBased?: boolean;
 }
 
-const PAGE_SIZE = 1000;
-
 /**
- * Users per set-based batch. A batch locks its users and their email keys (up to twice this
- * many keys) for one short transaction: far below PostgreSQL's shared lock table, while its
- * handful of statements per batch stay cheap next to the rows they write.
+ * Users per batch. A batch locks its users and their email keys (up to twice this many keys)
+ * for one short transaction: far below PostgreSQL's shared lock table, while its handful of
+ * statements per batch stay cheap next to the rows they write.
  */
 export const DEFAULT_SYNC_BATCH_SIZE = 1000;
+
+const KEPT_CHANGING = "The user's email kept changing during the sync.";
 
 /**
  * "Synchronize Users to Contacts" (SPEC §9): every user of the domain's directory, in userId
@@ -81,14 +84,13 @@ export const DEFAULT_SYNC_BATCH_SIZE = 1000;
  * a store that went away stops it. A dry run makes the same decisions through a unit of work
  * whose writes are thrown away.
  *
- * On a store offering set-based batch work (`Stores.bulk`), each keyset page of the directory
- * is one batch: one transaction holding the locks of all its users and email keys, deciding
- * through `ensureLinkBatch` what ensure-link user by user would. A batch that fails for any
- * reason but an unavailable store is run again user by user, so that one bad user is counted
- * as failed with its reason and the others are linked.
+ * Each keyset page of the directory is one batch: one transaction holding the locks of all
+ * its users and email keys, deciding through `ensureLinks` what ensure-link user by user
+ * would. A batch that fails for any reason but an unavailable store is run again user by
+ * user, so that one bad user is counted as failed with its reason and the others are linked.
  */
 export class SynchronizeAllUsers {
-  private readonly options: Required<SynchronizeAllUsersOptions>;
+  private readonly batchSize: number;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -99,14 +101,14 @@ export class SynchronizeAllUsers {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, not ${batchSize}.`);
     }
-    this.options = { batchSize, setBased: options.setBased ?? true };
+    this.batchSize = batchSize;
   }
 
   execute(input: SynchronizeAllUsersInput): ResultAsync<SyncResult, SynchronizeAllUsersError> {
     const invalid = checkIds({ domainId: input.domainId });
     if (invalid) return errAsync(invalid);
     const dryRun = input.dryRun === true;
-    const run = (uow: UnitOfWork) => new SyncRun(uow, this.clock, input, this.options).run();
+    const run = (uow: UnitOfWork) => new SyncRun(uow, this.clock, input, this.batchSize).run();
     const result = dryRun
       ? this.uow.discarding(run)
       : ResultAsync.fromSafePromise(run(this.uow)).andThen((outcome) => outcome);
@@ -120,6 +122,12 @@ export class SynchronizeAllUsers {
   }
 }
 
+/** A batch's users as read under its locks, and their outcomes, in the same order. */
+interface BatchDone {
+  users: CmsUser[];
+  outcomes: EnsureLinkOutcome[];
+}
+
 class SyncRun {
   private report = emptySyncReport();
   private readonly failures: SyncFailure[] = [];
@@ -128,27 +136,20 @@ class SyncRun {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly input: SynchronizeAllUsersInput,
-    private readonly options: Required<SynchronizeAllUsersOptions>,
+    private readonly batchSize: number,
   ) {}
 
   async run(): Promise<Result<{ report: SyncReport; failures: SyncFailure[] }, RunError>> {
     const start = await this.uow.read(
-      async (
-        stores,
-      ): Promise<Result<{ domain: Domain; total: number; bulk: boolean }, RunError>> => {
+      async (stores): Promise<Result<{ domain: Domain; total: number }, RunError>> => {
         const domain = await requireDomain(stores, this.input.domainId);
         if (domain.isErr()) return err(domain.error);
-        return ok({
-          domain: domain.value,
-          total: await stores.users.count(this.input.domainId),
-          bulk: stores.bulk !== undefined,
-        });
+        return ok({ domain: domain.value, total: await stores.users.count(this.input.domainId) });
       },
     );
     if (start.isErr()) return err(start.error);
     const { domain, total } = start.value;
-    const setBased = this.options.setBased && start.value.bulk;
-    const limit = setBased ? this.options.batchSize : PAGE_SIZE;
+    const limit = this.batchSize;
     const readPage = (after: number | null) =>
       this.uow.read(async (stores) =>
         ok(await stores.users.list(domain.id, after === null ? { limit } : { limit, after })),
@@ -159,9 +160,7 @@ class SyncRun {
       const { items, next } = page.value;
       // The next page is read while this one is worked: its own locks are taken only after.
       const following = next === null ? null : readPage(next);
-      const stopped = setBased
-        ? await this.syncBatch(domain, items, total)
-        : await this.syncUserByUser(domain, items, total);
+      const stopped = await this.syncBatch(domain, items, total);
       if (stopped) {
         await following;
         return err(this.interrupted(stopped));
@@ -182,24 +181,12 @@ class SyncRun {
     );
   }
 
-  private async syncUserByUser(
-    domain: Domain,
-    users: readonly CmsUser[],
-    total: number,
-  ): Promise<StoreError | null> {
-    for (const user of users) {
-      const stopped = await this.syncUser(domain, user);
-      if (stopped) return stopped;
-      this.reportProgress(total);
-    }
-    return null;
-  }
-
   /**
-   * One page of the directory in one transaction through the store's set-based batch work.
-   * The users are read again under the batch's locks; when one of them changed its email to
-   * a key the locks miss, the batch starts again with locks that cover it. A batch that
-   * cannot finish runs user by user instead.
+   * Users of one page in one transaction, counts their outcomes, and answers the error that
+   * must stop the run, if any. The users are read again under the batch's locks; when one of
+   * them changed its email to a key the locks miss, the batch starts again with locks that
+   * cover it. A batch of many that cannot finish runs user by user instead; a single user that
+   * cannot is counted as failed.
    */
   private async syncBatch(
     domain: Domain,
@@ -207,53 +194,56 @@ class SyncRun {
     total: number,
   ): Promise<StoreError | null> {
     if (listed.length === 0) return null;
-    const userIds = listed.map((user) => user.userId);
-    let lockFor: readonly CmsUser[] = listed;
-    for (let attempt = 1; attempt <= MAX_LOCK_ATTEMPTS; attempt++) {
-      const locks = ensureLinkBatchLocks(lockFor);
-      const result = await this.uow.transaction(
-        locks,
-        async (
-          stores,
-        ): Promise<
-          Result<
-            { users: CmsUser[]; outcomes: Outcome[] } | { changed: CmsUser[] } | "unsupported",
-            never
-          >
-        > => {
-          const bulk = stores.bulk;
-          if (!bulk) return ok("unsupported");
-          const { users, links } = await bulk.usersWithLinks(domain.id, userIds);
-          if (!users.every(emailKeyLockedIn(locks))) return ok({ changed: users });
-          const outcomes = await ensureLinkBatch(bulk, {
-            domain,
-            users,
-            links,
-            trigger: "sync",
-            now: this.clock.now(),
-          });
-          return ok({ users, outcomes });
-        },
-      );
-      if (result.isErr() && result.error.kind === "StoreUnavailable") return result.error;
-      if (result.isErr() || result.value === "unsupported") break;
-      const value = result.value;
-      if ("changed" in value) {
-        lockFor = [...listed, ...value.changed];
-        continue;
-      }
-      const outcomeOf = new Map(
-        value.users.map((user, index) => [user.userId, value.outcomes[index] as Outcome]),
-      );
+    const result = await retryOnStaleLocks(listed, (lockFor) =>
+      this.attempt(domain, listed, lockFor),
+    );
+    if (result.isErr() && result.error.kind === "StoreUnavailable") return result.error;
+    if (result.isOk() && result.value.kind === "done") {
+      this.count(listed, result.value.value, total);
+      return null;
+    }
+    if (listed.length > 1) {
       for (const user of listed) {
-        const outcome = outcomeOf.get(user.userId);
-        if (outcome) this.report = countOutcome(this.report, outcome.outcome);
-        else this.fail(user, VANISHED);
-        this.reportProgress(total);
+        const stopped = await this.syncBatch(domain, [user], total);
+        if (stopped) return stopped;
       }
       return null;
     }
-    return this.syncUserByUser(domain, listed, total);
+    this.fail(listed[0] as CmsUser, result.isErr() ? result.error.message : KEPT_CHANGING);
+    this.reportProgress(total);
+    return null;
+  }
+
+  /** One transaction over the batch, under the locks of `lockFor`. */
+  private attempt(domain: Domain, listed: readonly CmsUser[], lockFor: readonly CmsUser[]) {
+    const locks = ensureLinkLocks(lockFor);
+    return this.uow.transaction(
+      locks,
+      async (stores): Promise<Result<LockAttempt<BatchDone, readonly CmsUser[]>, never>> => {
+        const ids = listed.map((user) => user.userId);
+        const { users, links } = await stores.bulk.usersWithLinks(domain.id, ids);
+        if (!users.every(emailKeyLockedIn(locks))) return ok(stale([...listed, ...users]));
+        const outcomes = await ensureLinks(stores.bulk, {
+          domain,
+          users,
+          links,
+          trigger: "sync",
+          now: this.clock.now(),
+        });
+        return ok(done({ users, outcomes }));
+      },
+    );
+  }
+
+  /** Counts the outcomes of a batch; a listed user no longer in the directory failed. */
+  private count(listed: readonly CmsUser[], { users, outcomes }: BatchDone, total: number) {
+    const outcomeOf = new Map(users.map((user, index) => [user.userId, outcomes[index]]));
+    for (const user of listed) {
+      const outcome = outcomeOf.get(user.userId);
+      if (outcome) this.report = countOutcome(this.report, outcome.outcome);
+      else this.fail(user, VANISHED);
+      this.reportProgress(total);
+    }
   }
 
   /** Progress is for display only: a callback that throws does not stop the run. */
@@ -266,50 +256,6 @@ class SyncRun {
     } catch {
       // deliberately ignored, see above
     }
-  }
-
-  /** Counts the user's outcome; answers the error that must stop the run, if any. */
-  private async syncUser(domain: Domain, listed: CmsUser): Promise<StoreError | null> {
-    let user = listed;
-    for (let attempt = 1; attempt <= MAX_LOCK_ATTEMPTS; attempt++) {
-      const locks = ensureLinkLocks(user);
-      const result = await this.uow.transaction(
-        locks,
-        async (
-          stores,
-        ): Promise<Result<Outcome | { vanished: true } | { changed: CmsUser }, never>> => {
-          const current = await stores.users.get(domain.id, user.userId);
-          if (!current) return ok({ vanished: true });
-          if (!locksCover(locks, current)) return ok({ changed: current });
-          return ok(
-            await ensureLink(stores, {
-              domain,
-              user: current,
-              trigger: "sync",
-              now: this.clock.now(),
-            }),
-          );
-        },
-      );
-      if (result.isErr()) {
-        if (result.error.kind === "StoreUnavailable") return result.error;
-        this.fail(user, result.error.message);
-        return null;
-      }
-      const value = result.value;
-      if ("vanished" in value) {
-        this.fail(user, VANISHED);
-        return null;
-      }
-      if ("changed" in value) {
-        user = value.changed;
-        continue;
-      }
-      this.report = countOutcome(this.report, value.outcome);
-      return null;
-    }
-    this.fail(user, "The user's email kept changing during the sync.");
-    return null;
   }
 
   private fail(user: CmsUser, reason: string) {

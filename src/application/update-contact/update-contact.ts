@@ -9,9 +9,10 @@ import {
   primaryEmailOf,
   type ValidationFailed,
 } from "../../domain/index.js";
-import { retryWhileStale, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type { StaleLocks } from "../ensure-link/stale-locks.js";
 import type { Clock, LockKeys, StoreError, Stores, UnitOfWork } from "../ports/index.js";
 import { checkIds, checkTexts, parseEmailField } from "../shared/errors.js";
+import { retryOnStaleLocks, staleOnError, unlessStale } from "../shared/retry-on-stale-locks.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 
@@ -54,18 +55,22 @@ export class UpdateContact {
             emailKeys: email?.isOk() ? [email.value.key] : [],
             users: linkedUserLocks(links),
           };
-          return this.uow.transaction(
-            locks,
-            async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
-              let contact = await stores.contacts.findById(input.contactId);
-              if (!contact) return err(contactNotFound(input.contactId));
-              contact = await rename(stores, contact, input);
-              if (!email?.isOk()) return ok(contact);
-              return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
-            },
+          return staleOnError(
+            this.uow.transaction(
+              locks,
+              async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
+                let contact = await stores.contacts.findById(input.contactId);
+                if (!contact) return err(contactNotFound(input.contactId));
+                contact = await rename(stores, contact, input);
+                if (!email?.isOk()) return ok(contact);
+                return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
+              },
+            ),
           );
         });
-    return retryWhileStale(attempt, "The contact's links kept changing; try again.");
+    return retryOnStaleLocks(undefined, attempt).andThen(
+      unlessStale("The contact's links kept changing; try again."),
+    );
   }
 }
 

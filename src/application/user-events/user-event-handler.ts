@@ -16,24 +16,23 @@ import {
   type ValidationFailed,
 } from "../../domain/index.js";
 import { ensureLink } from "../ensure-link/ensure-link.js";
-import {
-  isStaleLocks,
-  locksCover,
-  MAX_LOCK_ATTEMPTS,
-  STALE_LOCKS,
-  type StaleLocks,
-} from "../ensure-link/stale-locks.js";
-import {
-  type Clock,
-  type LockKeys,
-  type StoreError,
-  type Stores,
-  storeFailed,
-  type UnitOfWork,
-  type UserSnapshot,
+import { locksCover, STALE_LOCKS, type StaleLocks } from "../ensure-link/stale-locks.js";
+import type {
+  Clock,
+  LockKeys,
+  StoreError,
+  Stores,
+  UnitOfWork,
+  UserSnapshot,
 } from "../ports/index.js";
 import { checkIds, checkTexts } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
+import {
+  done,
+  retryOnStaleLocks,
+  staleOnError,
+  unlessStale,
+} from "../shared/retry-on-stale-locks.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 import { syncUserEmail } from "../sync-user-email/email-sync.js";
 
@@ -71,27 +70,12 @@ export class UserEventHandler {
       checkIds({ domainId: input.domainId, userId: input.userId }) ??
       checkTexts({ profile: input.profile });
     if (invalid) return errAsync(invalid);
-    return this.attempt(event, input, 1);
-  }
-
-  private attempt(
-    event: LinkingEvent,
-    input: UserEventInput,
-    attempt: number,
-  ): ResultAsync<Outcome, UserEventError> {
-    return this.firstLook(event, input).andThen((look) => {
-      if ("answer" in look) return okAsync(look.answer);
-      const locks = locksFor(input, look);
-      return this.handleInTransaction(event, input, locks).orElse((error) => {
-        if (!isStaleLocks(error)) return errAsync(error);
-        if (attempt >= MAX_LOCK_ATTEMPTS) {
-          return errAsync(
-            storeFailed("The user's email or its contact's links kept changing; try again."),
-          );
-        }
-        return this.attempt(event, input, attempt + 1);
-      });
-    });
+    return retryOnStaleLocks(undefined, () =>
+      this.firstLook(event, input).andThen((look) => {
+        if ("answer" in look) return okAsync(done(look.answer));
+        return staleOnError(this.handleInTransaction(event, input, locksFor(input, look)));
+      }),
+    ).andThen(unlessStale("The user's email or its contact's links kept changing; try again."));
   }
 
   private firstLook(
@@ -126,15 +110,27 @@ export class UserEventHandler {
         const stored = await stores.users.get(input.domainId, input.userId);
         const { user, changed } = mergeUser(stored, input.domainId, input.userId, input.profile);
         const action = policyFor(domain.value.cms, event);
-        if ((await needsEmailLock(stores, action, input)) && !locksCover(locks, user)) {
-          return err(STALE_LOCKS);
-        }
+        const link =
+          action === "ensure-link"
+            ? await stores.links.findByUser(input.domainId, input.userId)
+            : null;
+        // Only a user who may be linked or whose email may be synced needs the email keys: an
+        // already-linked user's login, however many arrive at once, queues on its own user alone
+        // and never behind the logins of others sharing its email.
+        const needsEmailLock = action === "email-sync" || (action === "ensure-link" && !link);
+        if (needsEmailLock && !locksCover(locks, user)) return err(STALE_LOCKS);
         if (changed) await stores.users.put(user);
         const now = this.clock.now();
         switch (action) {
           case "ensure-link":
             return ok(
-              await ensureLink(stores, { domain: domain.value, user, trigger: event, now }),
+              await ensureLink(stores.bulk, {
+                domain: domain.value,
+                user,
+                link,
+                trigger: event,
+                now,
+              }),
             );
           case "email-sync":
             return syncUserEmail(stores, { domain: domain.value, user, now, locks });
@@ -158,17 +154,6 @@ async function snapshotOf(stores: Stores, input: UserEventInput): Promise<UserSn
     user: await stores.users.get(input.domainId, input.userId),
     link: await stores.links.findByUser(input.domainId, input.userId),
   };
-}
-
-/**
- * Only a user who may be linked or whose email may be synced needs the email keys: an
- * already-linked user's login, however many arrive at once, queues on its own user alone and
- * never behind the logins of others sharing its email.
- */
-async function needsEmailLock(stores: Stores, action: PolicyAction, input: UserEventInput) {
-  if (action === "email-sync") return true;
-  if (action !== "ensure-link") return false;
-  return (await stores.links.findByUser(input.domainId, input.userId)) === null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describeAuditLogContract } from "./audit-log.contract.js";
+import { describeBulkLinkStoreContract } from "./bulk-link-store.contract.js";
 import { describeContactNameSearchContract } from "./contact-name-search.contract.js";
 import { describeContactRepositoryContract } from "./contact-repository.contract.js";
 import { describeDomainRepositoryContract } from "./domain-repository.contract.js";
@@ -9,6 +10,7 @@ import { describeSyncJobRepositoryContract } from "./sync-job-repository.contrac
 import { describeUnitOfWorkContract } from "./unit-of-work.contract.js";
 import { describeUserDirectoryContract } from "./user-directory.contract.js";
 
+export { describeBulkLinkStoreContract } from "./bulk-link-store.contract.js";
 export type { MakeStore } from "./support.js";
 
 /**
@@ -24,5 +26,6 @@ export function describePortContracts(storeName: string, makeStore: MakeStore) {
   describeAuditLogContract(storeName, makeStore);
   describeOutboxContract(storeName, makeStore);
   describeUnitOfWorkContract(storeName, makeStore);
+  describeBulkLinkStoreContract(storeName, makeStore);
   describeSyncJobRepositoryContract(storeName, makeStore);
 }

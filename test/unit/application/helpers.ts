@@ -69,6 +69,7 @@ const WRITE_METHODS = new Set([
   "remove",
   "put",
   "append",
+  "write",
 ]);
 
 /** The recorded calls that write. */

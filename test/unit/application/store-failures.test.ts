@@ -1,6 +1,7 @@
 import type { ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
 import {
+  type BatchWrites,
   type Civilink,
   type CmsSourceSpec,
   ConcurrentWriteError,
@@ -157,18 +158,23 @@ describe("an offline store", () => {
 });
 
 describe("a transaction that fails leaves no partial writes", () => {
-  it("a rejected links.insert after the contact was created rolls everything back", async () => {
+  it("a rejected write of the new contact and its link rolls everything back", async () => {
     const h = harness();
     h.fault = (call) =>
-      call.repository === "links" && call.method === "insert" ? new Error("boom") : null;
+      call.repository === "bulk" && call.method === "write" ? new Error("boom") : null;
     const error = await expectErr(
       h.app.linkOnLogin.execute({ domainId: 1, userId: 5, profile: { email: "a@x.org" } }),
     );
     expect(error).toEqual({ kind: "StoreFailed", message: expect.any(String) });
     expect(error.message).not.toContain("boom");
-    expect(h.calls.some((call) => call.repository === "contacts" && call.method === "create")).toBe(
-      true,
-    );
+    expect(
+      h.calls.some(
+        (call) =>
+          call.repository === "bulk" &&
+          call.method === "write" &&
+          (call.args[0] as BatchWrites).contacts.length === 1,
+      ),
+    ).toBe(true);
     expect(await contactsWith(h.app, "a@x.org")).toEqual([]);
     expect(await usersOf(h.app)).toEqual([]);
     expect(await linksOf(h.app)).toEqual([]);
@@ -222,7 +228,7 @@ describe("a transaction that fails leaves no partial writes", () => {
   it("an adapter reporting the store unavailable mid-transaction is StoreUnavailable", async () => {
     const h = harness();
     h.fault = (call) =>
-      call.method === "insert" ? new StoreUnavailableError("connection lost") : null;
+      call.method === "write" ? new StoreUnavailableError("connection lost") : null;
     const error = await expectErr(
       h.app.linkOnLogin.execute({ domainId: 1, userId: 5, profile: { email: "a@x.org" } }),
     );
@@ -245,7 +251,7 @@ describe("concurrent write conflicts", () => {
     const h = harness();
     let thrown = 0;
     h.fault = (call) => {
-      if (call.repository === "links" && call.method === "insert" && thrown === 0) {
+      if (call.repository === "bulk" && call.method === "write" && thrown === 0) {
         thrown++;
         return new ConcurrentWriteError("lost a race");
       }
@@ -254,9 +260,7 @@ describe("concurrent write conflicts", () => {
     const outcome = await login(h.app, 1, 5, { email: "a@x.org" });
     expect(outcome.outcome).toBe("created-contact");
     expect(thrown).toBe(1);
-    const inserts = h.calls.filter(
-      (call) => call.repository === "links" && call.method === "insert",
-    );
+    const inserts = h.calls.filter((call) => call.repository === "bulk" && call.method === "write");
     expect(inserts).toHaveLength(2);
     // The first attempt's contact was rolled back: exactly one contact, and it is linked.
     const contacts = await contactsWith(h.app, "a@x.org");
@@ -268,14 +272,14 @@ describe("concurrent write conflicts", () => {
   it("a write that keeps losing gives up with StoreFailed and writes nothing", async () => {
     const h = harness();
     h.fault = (call) =>
-      call.repository === "links" && call.method === "insert"
+      call.repository === "bulk" && call.method === "write"
         ? new ConcurrentWriteError("lost again")
         : null;
     const error = await expectErr(
       h.app.linkOnLogin.execute({ domainId: 1, userId: 5, profile: { email: "a@x.org" } }),
     );
     expect(error).toEqual({ kind: "StoreFailed", message: expect.stringMatching(/concurrent/i) });
-    const inserts = h.calls.filter((call) => call.method === "insert");
+    const inserts = h.calls.filter((call) => call.method === "write");
     expect(inserts.length).toBeGreaterThan(1);
     h.fault = null;
     expect(await contactsWith(h.app, "a@x.org")).toEqual([]);

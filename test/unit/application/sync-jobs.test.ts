@@ -1,6 +1,7 @@
 import { ok } from "neverthrow";
 import { describe, expect, it } from "vitest";
 import {
+  type BatchWrites,
   type Civilink,
   InProcessSyncJobRunner,
   randomIds,
@@ -192,9 +193,9 @@ describe("startSyncJob: a background run of SPEC §9", () => {
     const h = memory();
     await mixedDirectory(h.app);
     h.fault = ({ repository, method, args }) =>
-      repository === "contacts" &&
-      method === "create" &&
-      (args[0] as { emails: { email: string }[] }).emails[0]?.email === "e@x.org"
+      repository === "bulk" &&
+      method === "write" &&
+      (args[0] as BatchWrites).contacts.some((contact) => contact.emails[0]?.email === "e@x.org")
         ? new Error("disk full")
         : null;
     const job = await ended(h.app, await expectOk(h.app.startSyncJob.execute({ domainId: 2 })));
@@ -330,7 +331,7 @@ describe("startSyncJob: a background run of SPEC §9", () => {
     await bigDirectory(h.store, 300);
     let gets = 0;
     h.fault = ({ repository, method }) =>
-      repository === "users" && method === "get" && ++gets === 100
+      repository === "bulk" && method === "usersWithLinks" && ++gets === 1
         ? new StoreUnavailableError("The in-memory store is offline.")
         : null;
     const started = await expectOk(h.app.startSyncJob.execute({ domainId: 1 }));
@@ -350,7 +351,7 @@ describe("startSyncJob: a background run of SPEC §9", () => {
     await bigDirectory(h.store, 300);
     let gets = 0;
     h.fault = ({ repository, method }) => {
-      if (repository !== "users" || method !== "get" || ++gets !== 100) return null;
+      if (repository !== "bulk" || method !== "usersWithLinks" || ++gets !== 1) return null;
       h.store.offline = true;
       setTimeout(() => {
         h.store.offline = false;

@@ -1,5 +1,16 @@
+import { ok, type Result, ResultAsync } from "neverthrow";
 import { describe, expect, it } from "vitest";
-import type { Civilink, SyncProgress, UserProfile } from "../../../src/index.js";
+import {
+  type BatchWrites,
+  type Civilink,
+  type LockKeys,
+  type StoreError,
+  SynchronizeAllUsers,
+  type SyncProgress,
+  type UnitOfWork,
+  type UserProfile,
+  type Work,
+} from "../../../src/index.js";
 import { expectErr, expectOk } from "../../support/results.js";
 import {
   auditOf,
@@ -8,7 +19,15 @@ import {
   putDomain,
   usersOf,
 } from "../../support/use-case-calls.js";
-import { BAD_IDS, expectInvalid, type Harness, harness, snapshot, writesOf } from "./helpers.js";
+import {
+  BAD_IDS,
+  expectInvalid,
+  type Harness,
+  harness,
+  snapshot,
+  steppingClock,
+  writesOf,
+} from "./helpers.js";
 
 /** Puts users into domain 2 (joomla: registration only upserts the directory). */
 async function directory(app: Civilink, users: [number, UserProfile][]) {
@@ -41,6 +60,46 @@ async function mixedDirectory(h: Harness) {
   const existing = await expectOk(app.createContact.execute({ emails: [{ email: "m@x.org" }] }));
   return { linked, existing };
 }
+
+/**
+ * A unit of work on which another client gives user 1 of domain 2 a new email just before
+ * every transaction, so that no locks chosen beforehand ever cover it.
+ */
+class MovingUser implements UnitOfWork {
+  readonly transactions: LockKeys[] = [];
+  private moves = 0;
+
+  constructor(private readonly inner: UnitOfWork) {}
+
+  transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
+    this.transactions.push(locks);
+    const email = `moved${++this.moves}@x.org`;
+    const move = this.inner.transaction({}, async (stores) =>
+      ok(await stores.users.put({ domainId: 2, userId: 1, email })),
+    );
+    const moved = async () => {
+      await move;
+      return this.inner.transaction(locks, work);
+    };
+    return new ResultAsync(moved());
+  }
+
+  read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
+    return this.inner.read(work);
+  }
+
+  discarding<T, E>(
+    work: (uow: UnitOfWork) => Promise<Result<T, E>>,
+  ): ResultAsync<T, E | StoreError> {
+    return this.inner.discarding(work);
+  }
+}
+
+/** Whether a batch write creates a contact with this email. */
+const writesContactWith = (writes: unknown, email: string) =>
+  (writes as BatchWrites).contacts.some((contact) =>
+    contact.emails.some((entry) => entry.email === email),
+  );
 
 const sync = (app: Civilink, dryRun = false, onProgress?: (progress: SyncProgress) => void) =>
   app.synchronizeAllUsers.execute({
@@ -171,9 +230,7 @@ describe("synchronizeAllUsers (SPEC §9)", () => {
       [3, { email: "e@x.org" }],
     ]);
     h.fault = ({ repository, method, args }) =>
-      repository === "contacts" &&
-      method === "create" &&
-      (args[0] as { emails: { email: string }[] }).emails[0]?.email === "bad@x.org"
+      repository === "bulk" && method === "write" && writesContactWith(args[0], "bad@x.org")
         ? new Error("disk full")
         : null;
     for (const dryRun of [true, false]) {
@@ -221,9 +278,13 @@ describe("synchronizeAllUsers (SPEC §9)", () => {
       [3, { email: "c@x.org" }],
       [4, { email: "d@x.org" }],
     ]);
+    // Batches of two users: the store goes away once the first batch is done.
     const error = await expectErr(
-      sync(h.app, false, ({ processed }) => {
-        if (processed === 2) h.store.offline = true;
+      new SynchronizeAllUsers(h.store, steppingClock(), { batchSize: 2 }).execute({
+        domainId: 2,
+        onProgress: ({ processed }) => {
+          if (processed === 2) h.store.offline = true;
+        },
       }),
     );
     expect(error).toMatchObject({ kind: "StoreUnavailable" });
@@ -246,5 +307,37 @@ describe("synchronizeAllUsers (SPEC §9)", () => {
     expect(result.message).toBe(
       "Checked 1004 user records. Found 0 matching contact records. Created 1 new contact record. Skipped 1003 users without a valid email.",
     );
+  });
+
+  it("a user whose email keeps changing fails after five tries, the batch going on user by user", async () => {
+    const h = harness();
+    await directory(h.app, [
+      [1, { email: "a@x.org" }],
+      [2, { email: "b@x.org" }],
+    ]);
+    const moving = new MovingUser(h.store);
+    const result = await expectOk(
+      new SynchronizeAllUsers(moving, steppingClock()).execute({ domainId: 2 }),
+    );
+    expect(result.failures).toEqual([
+      { userId: 1, reason: "The user's email kept changing during the sync." },
+    ]);
+    expect(result.report).toMatchObject({ checked: 2, created: 1, failed: 1 });
+    // Five tries of the batch, then five of user 1 alone, then user 2.
+    expect(moving.transactions.map((locks) => locks.users?.map((user) => user.userId))).toEqual([
+      [1, 2],
+      [1, 2, 1, 2],
+      [1, 2, 1, 2],
+      [1, 2, 1, 2],
+      [1, 2, 1, 2],
+      [1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [2],
+    ]);
+    expect(moving.transactions[4]?.emailKeys).toEqual(["a@x.org", "b@x.org", "moved4@x.org"]);
+    expect((await linksOf(h.app, 2)).map((link) => link.userId)).toEqual([2]);
   });
 });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   countOutcome,
   emptySyncReport,
@@ -109,12 +109,22 @@ describe("countOutcome", () => {
     expect(counted).toEqual({ ...emptySyncReport(), checked: 1, [counter]: 1 });
   });
 
-  it.each(["ignored", "email-synced", "unchanged", "unlinked", "contact-created"] as const)(
-    "refuses %s, which a sync cannot end in",
-    (outcome) => {
-      expect(() => countOutcome(emptySyncReport(), outcome)).toThrow(outcome);
-    },
-  );
+  it("takes only what a sync can end in: the compiler refuses any other outcome", () => {
+    expectTypeOf(countOutcome).parameter(1).toEqualTypeOf<(typeof SYNC_OUTCOMES)[number]>();
+    const refused = (report: SyncReport) => [
+      // @ts-expect-error a sync cannot end in "ignored"
+      countOutcome(report, "ignored"),
+      // @ts-expect-error a sync cannot end in "email-synced"
+      countOutcome(report, "email-synced"),
+      // @ts-expect-error a sync cannot end in "unchanged"
+      countOutcome(report, "unchanged"),
+      // @ts-expect-error a sync cannot end in "unlinked"
+      countOutcome(report, "unlinked"),
+      // @ts-expect-error a sync cannot end in "contact-created"
+      countOutcome(report, "contact-created"),
+    ];
+    expect(refused).toBeTypeOf("function");
+  });
 
   it("does not change the given report", () => {
     const r = emptySyncReport();

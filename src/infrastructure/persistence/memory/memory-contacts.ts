@@ -53,6 +53,12 @@ export class MemoryContacts implements ContactRepository {
     return copy(created);
   }
 
+  /** Stores a contact whose id was reserved beforehand (`MemoryBulkLinks`). */
+  insert(contact: Contact): void {
+    if (this.tables.contacts.has(contact.id)) throw new Error(`Contact ${contact.id} exists.`);
+    this.write(copy(contact));
+  }
+
   async setPrimaryEmail(id: ContactId, address: string): Promise<Contact> {
     const contact = this.existing(id);
     return this.write({ ...contact, emails: withPrimaryEmail(contact.emails, address) });

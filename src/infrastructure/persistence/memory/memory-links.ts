@@ -23,7 +23,8 @@ import {
 
 /** The key of a user's link in `MemoryTables.links`. */
 export const userKey = (domainId: DomainId, userId: UserId) => `${domainId}:${userId}`;
-const contactKey = (domainId: DomainId, contactId: ContactId) => `${domainId}:${contactId}`;
+/** The key of a contact's link in `MemoryTables.linkByContact`. */
+export const contactKey = (domainId: DomainId, contactId: ContactId) => `${domainId}:${contactId}`;
 
 export class MemoryLinks implements LinkRepository {
   constructor(

@@ -11,6 +11,7 @@ import type { Domain } from "../../../domain/index.js";
 import { lockNames } from "../lock-names.js";
 import { retryOnConcurrentWrites, type StoreRuntime, settle } from "../store-runtime.js";
 import { KeyLocks } from "./key-locks.js";
+import { MemoryBulkLinks } from "./memory-bulk-links.js";
 import { MemoryContacts } from "./memory-contacts.js";
 import { MemoryDomains } from "./memory-domains.js";
 import { MemoryAuditLog, MemoryOutbox } from "./memory-journals.js";
@@ -109,6 +110,7 @@ export class MemoryStore implements StoreRuntime {
       domains: new MemoryDomains(this.tables, journal),
       audit: new MemoryAuditLog(this.tables, journal),
       outbox: new MemoryOutbox(this.tables, journal),
+      bulk: new MemoryBulkLinks(this.tables, journal),
     };
   }
 

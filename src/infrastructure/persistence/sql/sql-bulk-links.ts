@@ -102,38 +102,101 @@ const CONTACT_IDS = preparedStatement(
      from generate_series(1, ?)`,
 );
 
+/** SQL types of the fields of a batch's JSON rows, as `json_to_recordset` reads them; `?`: or null. */
+type SqlType = "bigint" | "int" | "text" | "boolean";
+type FieldType = SqlType | `${SqlType}?`;
+
+type FieldValue<T extends FieldType> = T extends `${infer Type extends SqlType}?`
+  ? FieldValue<Type> | null
+  : T extends "text"
+    ? string
+    : T extends "boolean"
+      ? boolean
+      : number;
+
+/** A JSON row with exactly these fields: a field missing, added or of another type does not compile. */
+type JsonRow<F extends Record<string, FieldType>> = { [K in keyof F]: FieldValue<F[K]> };
+
+/** `json_to_recordset`'s column definition list for rows with these fields. */
+const definitionList = (fields: Record<string, FieldType>) =>
+  Object.entries(fields)
+    .map(([name, type]) => `${name} ${type.replace("?", "")}`)
+    .join(", ");
+
+/** Fields named `…_at` hold an index into the batch's instants (see `Instants`). */
+const CONTACT_FIELDS = {
+  id: "bigint",
+  contact_type: "text",
+  first_name: "text?",
+  last_name: "text?",
+  display_name: "text",
+  created_at: "int",
+  first_name_folded: "text?",
+  last_name_folded: "text?",
+  display_name_folded: "text",
+} as const;
+
+const EMAIL_FIELDS = {
+  contact_id: "bigint",
+  email: "text",
+  is_primary: "boolean",
+  location_type: "text",
+  position: "int",
+} as const;
+
+const LINK_FIELDS = {
+  domain_id: "int",
+  user_id: "bigint",
+  contact_id: "bigint",
+  uf_name: "text",
+  uf_name_key: "text",
+  created_at: "int",
+  updated_at: "int",
+} as const;
+
+const AUDIT_FIELDS = {
+  at: "int",
+  domain_id: "int",
+  user_id: "bigint?",
+  contact_id: "bigint",
+  action: "text",
+  trigger: "text",
+} as const;
+
 /**
- * All of a batch's writes: the inserts are data-modifying parts of one query, their rows read
- * from one JSON parameter (arrays of values, an order of magnitude cheaper to build and send
- * than a typed array per column); an instant is sent once, as an index into the batch's
- * instants. The audit's `seq` is drawn row by row in ordinality order, so the entries keep
- * the given order.
+ * All of a batch's writes: the inserts are data-modifying parts of one query, each table's
+ * rows read by name from one JSON parameter of objects (far cheaper to build and send than a
+ * typed array per column); an instant is sent once, as an index into the batch's instants.
+ * The audit's `seq` is drawn row by row in ordinality order, so the entries keep the given
+ * order.
  */
 const WRITE = preparedStatement(
   "civilink_sync_write",
-  `with batch as (select ?::jsonb as rows, ?::timestamptz[] as instants),
+  `with batch as (select ?::timestamptz[] as instants),
    new_contacts as (
      insert into contacts
        (id, contact_type, first_name, last_name, display_name, is_deleted, created_at,
         first_name_folded, last_name_folded, display_name_folded)
-     select (r->>0)::bigint, r->>1, r->>2, r->>3, r->>4, false, instants[(r->>5)::int],
-            r->>6, r->>7, r->>8
-       from batch, jsonb_array_elements(rows->'contacts') r
+     select r.id, r.contact_type, r.first_name, r.last_name, r.display_name, false,
+            instants[r.created_at], r.first_name_folded, r.last_name_folded, r.display_name_folded
+       from batch, json_to_recordset(?::json) as r(${definitionList(CONTACT_FIELDS)})
    ), new_emails as (
      insert into contact_emails (contact_id, email, is_primary, location_type, position)
-     select (r->>0)::bigint, r->>1, (r->>2)::boolean, r->>3, (r->>4)::int
-       from batch, jsonb_array_elements(rows->'emails') r
+     select r.contact_id, r.email, r.is_primary, r.location_type, r.position
+       from json_to_recordset(?::json) as r(${definitionList(EMAIL_FIELDS)})
    ), new_links as (
      insert into links
        (domain_id, user_id, contact_id, uf_name, uf_name_key, created_at, updated_at)
-     select (r->>0)::int, (r->>1)::bigint, (r->>2)::bigint, r->>3, r->>4,
-            instants[(r->>5)::int], instants[(r->>6)::int]
-       from batch, jsonb_array_elements(rows->'links') r
+     select r.domain_id, r.user_id, r.contact_id, r.uf_name, r.uf_name_key,
+            instants[r.created_at], instants[r.updated_at]
+       from batch, json_to_recordset(?::json) as r(${definitionList(LINK_FIELDS)})
    )
    insert into audit_entries (at, domain_id, user_id, contact_id, action, trigger)
-   select instants[(r->>0)::int], (r->>1)::int, (r->>2)::bigint, (r->>3)::bigint, r->>4, r->>5
-     from batch, jsonb_array_elements(rows->'audit') with ordinality as t(r, ord)
-    order by ord`,
+   select instants[r.at], r.domain_id, r.user_id, r.contact_id, r.action, r.trigger
+     from batch,
+          rows from (json_to_recordset(?::json) as (${definitionList(AUDIT_FIELDS)}))
+            with ordinality as r(${Object.keys(AUDIT_FIELDS).join(", ")}, ord)
+    order by r.ord`,
 );
 
 /**
@@ -223,49 +286,56 @@ export class SqlBulkLinks implements BulkLinkStore {
     if (contacts.length + links.length + audit.length === 0) return;
     await this.statistics.grew(this.db, links.length);
     const instants = new Instants();
-    const rows = JSON.stringify({
-      contacts: contacts.map((contact) => {
-        const folded = foldedNameColumns(contact);
-        return [
-          contact.id,
-          contact.contactType,
-          contact.firstName ?? null,
-          contact.lastName ?? null,
-          contact.displayName,
-          instants.indexOf(contact.createdAt),
-          folded.first_name_folded,
-          folded.last_name_folded,
-          folded.display_name_folded,
-        ];
+    const contactRows = contacts.map(
+      (contact): JsonRow<typeof CONTACT_FIELDS> => ({
+        id: contact.id,
+        contact_type: contact.contactType,
+        first_name: contact.firstName ?? null,
+        last_name: contact.lastName ?? null,
+        display_name: contact.displayName,
+        created_at: instants.indexOf(contact.createdAt),
+        ...foldedNameColumns(contact),
       }),
-      emails: contacts.flatMap((contact) =>
-        contact.emails.map((email, position) => [
-          contact.id,
-          email.email,
-          email.isPrimary,
-          email.locationType,
+    );
+    const emailRows = contacts.flatMap((contact) =>
+      contact.emails.map(
+        (email, position): JsonRow<typeof EMAIL_FIELDS> => ({
+          contact_id: contact.id,
+          email: email.email,
+          is_primary: email.isPrimary,
+          location_type: email.locationType,
           position,
-        ]),
+        }),
       ),
-      links: links.map((link) => [
-        link.domainId,
-        link.userId,
-        link.contactId,
-        link.ufName,
-        emailKeyOf(link.ufName),
-        instants.indexOf(link.createdAt),
-        instants.indexOf(link.updatedAt),
-      ]),
-      audit: audit.map((entry) => [
-        instants.indexOf(entry.at),
-        entry.domainId,
-        entry.userId,
-        entry.contactId,
-        entry.action,
-        entry.trigger,
-      ]),
-    });
-    await WRITE(this.db, [rows, instants.isoStrings()]);
+    );
+    const linkRows = links.map(
+      (link): JsonRow<typeof LINK_FIELDS> => ({
+        domain_id: link.domainId,
+        user_id: link.userId,
+        contact_id: link.contactId,
+        uf_name: link.ufName,
+        uf_name_key: emailKeyOf(link.ufName),
+        created_at: instants.indexOf(link.createdAt),
+        updated_at: instants.indexOf(link.updatedAt),
+      }),
+    );
+    const auditRows = audit.map(
+      (entry): JsonRow<typeof AUDIT_FIELDS> => ({
+        at: instants.indexOf(entry.at),
+        domain_id: entry.domainId,
+        user_id: entry.userId,
+        contact_id: entry.contactId,
+        action: entry.action,
+        trigger: entry.trigger,
+      }),
+    );
+    await WRITE(this.db, [
+      instants.isoStrings(),
+      JSON.stringify(contactRows),
+      JSON.stringify(emailRows),
+      JSON.stringify(linkRows),
+      JSON.stringify(auditRows),
+    ]);
   }
 }
 
