@@ -1,17 +1,9 @@
-import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
-import {
-  type Contact,
-  type ContactId,
-  type ContactNotFound,
-  contactNotFound,
-  type ValidationFailed,
-} from "../../domain/index.js";
-import type { StaleLocks } from "../ensure-link/stale-locks.js";
-import type { Clock, LockKeys, StoreError, UnitOfWork } from "../ports/index.js";
+import { errAsync, type ResultAsync } from "neverthrow";
+import type { Contact, ContactId, ContactNotFound, ValidationFailed } from "../../domain/index.js";
+import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
 import { checkIds, parseEmailField } from "../shared/errors.js";
-import { retryOnStaleLocks, staleOnError, unlessStale } from "../shared/retry-on-stale-locks.js";
 import { changePrimaryEmail } from "./change-primary-email.js";
-import { linkedUserLocks } from "./propagate-primary-email.js";
+import { withContactAndItsUsersLocked } from "./contact-with-its-users.js";
 
 export type SyncContactEmailError = ValidationFailed | ContactNotFound | StoreError;
 
@@ -33,29 +25,12 @@ export class SyncContactEmail {
     if (invalid) return errAsync(invalid);
     const email = parseEmailField(input.email, "email");
     if (email.isErr()) return errAsync(email.error);
-    // The users linked to the contact are locked too: the change reaches their links (§7).
-    const attempt = () =>
-      this.uow
-        .read(async (stores) => ok(await stores.links.findByContact(input.contactId)))
-        .andThen((links) => {
-          const locks: LockKeys = {
-            contactIds: [input.contactId],
-            emailKeys: [email.value.key],
-            users: linkedUserLocks(links),
-          };
-          return staleOnError(
-            this.uow.transaction(
-              locks,
-              async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
-                const contact = await stores.contacts.findById(input.contactId);
-                if (!contact) return err(contactNotFound(input.contactId));
-                return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
-              },
-            ),
-          );
-        });
-    return retryOnStaleLocks(undefined, attempt).andThen(
-      unlessStale("The contact's links kept changing; try again."),
+    return withContactAndItsUsersLocked(
+      this.uow,
+      input.contactId,
+      email.value.key,
+      (stores, contact, locks) =>
+        changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks),
     );
   }
 }

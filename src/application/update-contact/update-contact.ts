@@ -1,20 +1,17 @@
-import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
+import { errAsync, ok, type ResultAsync } from "neverthrow";
 import {
   type Contact,
   type ContactId,
   type ContactNotFound,
-  contactNotFound,
   displayNameFor,
   type PersonName,
   primaryEmailOf,
   type ValidationFailed,
 } from "../../domain/index.js";
-import type { StaleLocks } from "../ensure-link/stale-locks.js";
-import type { Clock, LockKeys, StoreError, Stores, UnitOfWork } from "../ports/index.js";
+import type { Clock, StoreError, Stores, UnitOfWork } from "../ports/index.js";
 import { checkIds, checkTexts, parseEmailField } from "../shared/errors.js";
-import { retryOnStaleLocks, staleOnError, unlessStale } from "../shared/retry-on-stale-locks.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
-import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
+import { withContactAndItsUsersLocked } from "../sync-contact-email/contact-with-its-users.js";
 
 export interface UpdateContactInput {
   contactId: ContactId;
@@ -43,33 +40,16 @@ export class UpdateContact {
         ? undefined
         : parseEmailField(input.primaryEmail, "primaryEmail");
     if (email?.isErr()) return errAsync(email.error);
-    // A new primary email reaches the links of the contact's users (§7): they are locked too.
-    const attempt = () =>
-      this.uow
-        .read(async (stores) =>
-          ok(email?.isOk() ? await stores.links.findByContact(input.contactId) : []),
-        )
-        .andThen((links) => {
-          const locks: LockKeys = {
-            contactIds: [input.contactId],
-            emailKeys: email?.isOk() ? [email.value.key] : [],
-            users: linkedUserLocks(links),
-          };
-          return staleOnError(
-            this.uow.transaction(
-              locks,
-              async (stores): Promise<Result<Contact, ContactNotFound | StaleLocks>> => {
-                let contact = await stores.contacts.findById(input.contactId);
-                if (!contact) return err(contactNotFound(input.contactId));
-                contact = await rename(stores, contact, input);
-                if (!email?.isOk()) return ok(contact);
-                return changePrimaryEmail(stores, contact, email.value, this.clock.now(), locks);
-              },
-            ),
-          );
-        });
-    return retryOnStaleLocks(undefined, attempt).andThen(
-      unlessStale("The contact's links kept changing; try again."),
+    const newEmail = email?.isOk() ? email.value : null;
+    return withContactAndItsUsersLocked(
+      this.uow,
+      input.contactId,
+      newEmail?.key ?? null,
+      async (stores, found, locks) => {
+        const contact = await rename(stores, found, input);
+        if (!newEmail) return ok(contact);
+        return changePrimaryEmail(stores, contact, newEmail, this.clock.now(), locks);
+      },
     );
   }
 }
