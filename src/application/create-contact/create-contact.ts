@@ -5,18 +5,14 @@ import {
   defineContact,
   type ValidationFailed,
 } from "../../domain/index.js";
-import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import type { StoreError } from "../ports/index.js";
 import { checkTexts } from "../shared/errors.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 
 export type CreateContactError = ValidationFailed | StoreError;
 
 /** A contact entered in the CRM directly (not through a CMS user). */
-export class CreateContact {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class CreateContact extends StoreAndClockUseCase {
   execute(input: ContactDefinition): ResultAsync<Contact, CreateContactError> {
     const invalid = checkTexts(input);
     if (invalid) return errAsync(invalid);

@@ -15,9 +15,10 @@ import {
   INTERACTION_KINDS,
   type InteractionKind,
 } from "../link-on-interaction/link-on-interaction.js";
-import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import type { StoreError } from "../ports/index.js";
 import { checkIds, checkOneOf, checkTexts } from "../shared/errors.js";
 import { transactionInDomain } from "../shared/require-domain.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 
 export interface AnonymousInteractionInput {
   domainId: DomainId;
@@ -33,12 +34,7 @@ export type AnonymousInteractionError = ValidationFailed | DomainNotFound | Stor
  * A visitor who is not logged in gave, joined or registered (SPEC §5): the first candidate
  * contact takes it, linked or not, or a new contact is created. No link is written.
  */
-export class RecordAnonymousInteraction {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class RecordAnonymousInteraction extends StoreAndClockUseCase {
   execute(input: AnonymousInteractionInput): ResultAsync<Outcome, AnonymousInteractionError> {
     const invalid =
       checkIds({ domainId: input.domainId }) ??

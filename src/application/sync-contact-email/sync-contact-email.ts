@@ -1,7 +1,8 @@
 import { errAsync, type ResultAsync } from "neverthrow";
 import type { Contact, ContactId, ContactNotFound, ValidationFailed } from "../../domain/index.js";
-import type { Clock, StoreError, UnitOfWork } from "../ports/index.js";
+import type { StoreError } from "../ports/index.js";
 import { checkIds, parseEmailField } from "../shared/errors.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 import { changePrimaryEmail } from "./change-primary-email.js";
 import { withContactAndItsUsersLocked } from "./contact-with-its-users.js";
 
@@ -11,12 +12,7 @@ export type SyncContactEmailError = ValidationFailed | ContactNotFound | StoreEr
  * The CRM changed a contact's primary email (SPEC §7): the change reaches every domain that
  * links the contact, through ufName, the user directory and the outbox.
  */
-export class SyncContactEmail {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class SyncContactEmail extends StoreAndClockUseCase {
   execute(input: {
     contactId: ContactId;
     email: string;

@@ -8,9 +8,10 @@ import {
   type UserId,
   type ValidationFailed,
 } from "../../domain/index.js";
-import type { Clock, StoreError, Stores, UnitOfWork } from "../ports/index.js";
+import type { StoreError, Stores } from "../ports/index.js";
 import { checkIds } from "../shared/errors.js";
 import { transactionInDomain } from "../shared/require-domain.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 
 export interface UnlinkUserInput {
   domainId: DomainId;
@@ -24,12 +25,7 @@ export type UnlinkUserError = ValidationFailed | DomainNotFound | StoreError;
  * the contact and the links of other domains stay. An unknown user is `not-linked`. Every
  * CMS policy unlinks on deletion (SPEC §5); a policy that did otherwise would not compile here.
  */
-export class UnlinkUser {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class UnlinkUser extends StoreAndClockUseCase {
   execute(input: UnlinkUserInput): ResultAsync<Outcome, UnlinkUserError> {
     const invalid = checkIds({ domainId: input.domainId, userId: input.userId });
     if (invalid) return errAsync(invalid);

@@ -8,8 +8,9 @@ import {
   primaryEmailOf,
   type ValidationFailed,
 } from "../../domain/index.js";
-import type { Clock, StoreError, Stores, UnitOfWork } from "../ports/index.js";
+import type { StoreError, Stores } from "../ports/index.js";
 import { checkIds, checkTexts, parseEmailField } from "../shared/errors.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 import { changePrimaryEmail } from "../sync-contact-email/change-primary-email.js";
 import { withContactAndItsUsersLocked } from "../sync-contact-email/contact-with-its-users.js";
 
@@ -26,12 +27,7 @@ export type UpdateContactError = ValidationFailed | ContactNotFound | StoreError
  * Edits a contact's names and primary email; a new primary email runs SPEC §7. An
  * Individual's display name follows its names, as the CRM shows it.
  */
-export class UpdateContact {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class UpdateContact extends StoreAndClockUseCase {
   execute(input: UpdateContactInput): ResultAsync<Contact, UpdateContactError> {
     const invalid = checkIds({ contactId: input.contactId }) ?? checkTexts(input);
     if (invalid) return errAsync(invalid);

@@ -17,14 +17,7 @@ import {
 } from "../../domain/index.js";
 import { ensureLink } from "../ensure-link/ensure-link.js";
 import { locksCover, STALE_LOCKS, type StaleLocks } from "../ensure-link/stale-locks.js";
-import type {
-  Clock,
-  LockKeys,
-  StoreError,
-  Stores,
-  UnitOfWork,
-  UserSnapshot,
-} from "../ports/index.js";
+import type { LockKeys, StoreError, Stores, UserSnapshot } from "../ports/index.js";
 import { checkIds, checkTexts } from "../shared/errors.js";
 import { requireDomain } from "../shared/require-domain.js";
 import {
@@ -33,6 +26,7 @@ import {
   staleOnError,
   unlessStale,
 } from "../shared/retry-on-stale-locks.js";
+import { StoreAndClockUseCase } from "../shared/store-and-clock-use-case.js";
 import { linkedUserLocks } from "../sync-contact-email/propagate-primary-email.js";
 import { syncUserEmail } from "../sync-user-email/email-sync.js";
 
@@ -59,12 +53,7 @@ type FirstLook =
  * the domain's CMS policy says. An already-linked user whose profile did not change is
  * answered from a plain read, without a transaction or a lock: that is every page load.
  */
-export class UserEventHandler {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly clock: Clock,
-  ) {}
-
+export class UserEventHandler extends StoreAndClockUseCase {
   handle(event: LinkingEvent, input: UserEventInput): ResultAsync<Outcome, UserEventError> {
     const invalid =
       checkIds({ domainId: input.domainId, userId: input.userId }) ??
