@@ -7,6 +7,7 @@ import {
   type DomainNotFound,
   type EnsureLinkOutcome,
   emptySyncReport,
+  policyFor,
   type SyncFailure,
   type SyncReport,
   syncSummary,
@@ -160,7 +161,7 @@ class SyncRun {
       const { items, next } = page.value;
       // The next page is read while this one is worked: its own locks are taken only after.
       const following = next === null ? null : readPage(next);
-      const stopped = await this.syncBatch(domain, items, total);
+      const stopped = await this.syncPage(domain, items, total);
       if (stopped) {
         await following;
         return err(this.interrupted(stopped));
@@ -170,6 +171,17 @@ class SyncRun {
       if (page.isErr()) return err(this.interrupted(page.error));
     }
     return ok({ report: this.report, failures: this.failures });
+  }
+
+  /** What the domain's CMS policy does on a sync (SPEC §5): in every CMS, ensure-link. */
+  private syncPage(domain: Domain, users: readonly CmsUser[], total: number) {
+    const action = policyFor(domain.cms, "sync");
+    switch (action) {
+      case "ensure-link":
+        return this.syncBatch(domain, users, total);
+      default:
+        return action satisfies never;
+    }
   }
 
   /** The error that stopped the run, with what the run had done by then when it is unavailability. */
