@@ -1,4 +1,4 @@
-/** The JSON shapes of civilink's HTTP API that the console reads (API.md, docs/http.md). */
+/** The JSON shapes of civilink's HTTP API that the console reads (docs/contract.md, docs/http.md). */
 
 export type Scope = "events" | "read" | "admin";
 

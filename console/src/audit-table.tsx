@@ -2,7 +2,7 @@ import type { AuditEntry } from "./api-types.js";
 import { when } from "./format.js";
 import { hrefOf } from "./routes.js";
 
-/** Audit entries (SPEC §11), newest first. */
+/** Audit entries (§11), newest first. */
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   if (entries.length === 0) return <p class="muted">No audit entry yet.</p>;
   const newestFirst = [...entries].sort((a, b) => b.at.localeCompare(a.at));

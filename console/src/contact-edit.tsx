@@ -7,7 +7,7 @@ import { ErrorMessage } from "./shared.js";
 const primaryOf = (contact: Contact) =>
   contact.emails.find((email) => email.isPrimary)?.email ?? "";
 
-/** Names and primary email; a new primary email goes to the linked CMS users (SPEC §7). */
+/** Names and primary email; a new primary email goes to the linked CMS users (§7). */
 export function ContactEdit(props: { contact: Contact; ties: ContactTies[]; onSaved: () => void }) {
   const { api } = useSession();
   const { contact } = props;

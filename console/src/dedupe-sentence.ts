@@ -3,7 +3,7 @@ import type { DedupeRule } from "./api-types.js";
 type NameField = "first name" | "last name";
 
 /**
- * What a domain's dedupe rule (SPEC §4) will match, in one sentence. Candidates are always
+ * What a domain's dedupe rule (§4) will match, in one sentence. Candidates are always
  * found through the email first, so the email's weight always counts; the names add theirs.
  */
 export function dedupeSentence(rule: DedupeRule): string {

@@ -7,7 +7,7 @@ import { useLoad } from "./use-load.js";
 
 const POLL_MS = 500;
 
-/** "Synchronize Users to Contacts" (SPEC §9): start, follow, report, and the earlier runs. */
+/** "Synchronize Users to Contacts" (§9): start, follow, report, and the earlier runs. */
 export function SyncPanel({ domainId }: { domainId: number }) {
   const { api } = useSession();
   const canRun = useCan("admin");

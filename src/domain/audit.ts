@@ -21,13 +21,13 @@ export const TRIGGERS = [
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-/** What caused a link attempt (SPEC §1). */
+/** What caused a link attempt (§1). */
 export type LinkTrigger = Extract<
   Trigger,
   "registration" | "login" | "interaction" | "profile-update" | "sync"
 >;
 
-/** One decision that wrote something (SPEC §11). `userId` is null for anonymous visitors. */
+/** One decision that wrote something (§11). `userId` is null for anonymous visitors. */
 export interface AuditEntry {
   at: Date;
   domainId: DomainId;
@@ -37,7 +37,7 @@ export interface AuditEntry {
   trigger: Trigger;
 }
 
-/** The event a CMS must apply after the CRM changed a linked contact's email (SPEC §7). */
+/** The event a CMS must apply after the CRM changed a linked contact's email (§7). */
 export interface UserEmailChanged {
   type: "user.email-changed";
   domainId: DomainId;

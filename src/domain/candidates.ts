@@ -12,7 +12,7 @@ const emailRank = (contact: Contact, email: Email): number => {
 };
 
 /**
- * The contacts that may be this person (SPEC §3 step 3): live Individuals with an email of
+ * The contacts that may be this person (§3 step 3): live Individuals with an email of
  * the same key that reach the dedupe threshold, a primary-email match before a
  * non-primary one, then the lowest id first.
  */
@@ -35,7 +35,7 @@ export function rankCandidates(
     .map(({ contact }) => contact);
 }
 
-/** The first ranked candidate not linked to another user of the domain (SPEC §3 step 4). */
+/** The first ranked candidate not linked to another user of the domain (§3 step 4). */
 export const firstFreeCandidate = (
   ranked: readonly Contact[],
   linkedContactIds: ReadonlySet<ContactId>,

@@ -15,7 +15,7 @@ export interface Domain {
 
 export const DEFAULT_DOMAIN_ID: DomainId = 1;
 
-/** What `PUT /v1/domains/{id}` may carry; it replaces the domain whole (SPEC §11). */
+/** What `PUT /v1/domains/{id}` may carry; it replaces the domain whole (§11). */
 export interface DomainDefinition {
   name?: string;
   cms: string;

@@ -2,10 +2,10 @@ import type { CmsKind } from "./cms-kind.js";
 
 /**
  * What civilink does for an event:
- * - `ensure-link`: link the user to a contact (SPEC §3);
- * - `email-sync`: CMS→CRM email sync when linked, else ensure-link (SPEC §6);
+ * - `ensure-link`: link the user to a contact (§3);
+ * - `email-sync`: CMS→CRM email sync when linked, else ensure-link (§6);
  * - `upsert-only`: keep the user directory current, link nothing (`ignored`);
- * - `unlink`: remove the user's link and directory entry (SPEC §8).
+ * - `unlink`: remove the user's link and directory entry (§8).
  */
 export type PolicyAction = "ensure-link" | "email-sync" | "upsert-only" | "unlink";
 
@@ -25,7 +25,7 @@ export interface EventPolicy {
 export type UserEvent = keyof EventPolicy;
 
 /**
- * Where the person's names come from (SPEC §11): `first-and-last` reads only firstName and
+ * Where the person's names come from (§11): `first-and-last` reads only firstName and
  * lastName (the account's `name` is a login name); `single-name-field` parses `name` as the
  * person's full name when both firstName and lastName are absent.
  */
@@ -48,7 +48,7 @@ const LINKING_CMS: CmsPolicy = {
   names: "first-and-last",
 };
 
-/** SPEC §5 and the name rule of §11: the one place where CMSes differ. */
+/** §5 and the name rule of §11: the one place where CMSes differ. */
 export const CMS_POLICY: Record<CmsKind, CmsPolicy> = {
   drupal: LINKING_CMS,
   backdrop: LINKING_CMS,

@@ -1,6 +1,6 @@
 import type { DomainId, UserId } from "./ids.js";
 
-/** What a CMS tells about one of its accounts; every field is optional (SPEC §1). */
+/** What a CMS tells about one of its accounts; every field is optional (§1). */
 export interface UserProfile {
   email?: string;
   username?: string;
@@ -20,7 +20,7 @@ export interface CmsUser extends UserProfile {
 
 /**
  * Applies an event's profile to the stored user: fields present in the event replace the
- * stored ones, absent fields are kept (SPEC §5). `changed` is false when nothing differs,
+ * stored ones, absent fields are kept (§5). `changed` is false when nothing differs,
  * so that an upsert that changes nothing writes nothing.
  */
 export function mergeUser(

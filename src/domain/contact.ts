@@ -8,7 +8,7 @@ export const CONTACT_TYPES = ["Individual", "Organization", "Household"] as cons
 export type ContactType = (typeof CONTACT_TYPES)[number];
 
 export interface ContactEmail {
-  /** Stored lower-cased and trimmed (SPEC §2). */
+  /** Stored lower-cased and trimmed (§2). */
   email: string;
   isPrimary: boolean;
   locationType: string;
@@ -38,7 +38,7 @@ export function displayNameFor(name: PersonName, fallbackEmail?: string): string
   return full || fallbackEmail || "";
 }
 
-/** The contact created for a user or visitor no existing contact matches (SPEC §3 step 5). */
+/** The contact created for a user or visitor no existing contact matches (§3 step 5). */
 export function newIndividual(email: Email, name: PersonName): NewContact {
   return {
     contactType: "Individual",
@@ -50,7 +50,7 @@ export function newIndividual(email: Email, name: PersonName): NewContact {
 
 /**
  * The contact's emails once its primary address is `address`: the primary one is replaced
- * in place (location type kept), or a primary one is added if there is none (SPEC §7).
+ * in place (location type kept), or a primary one is added if there is none (§7).
  * An address the contact already has as a non-primary one is promoted instead of repeated.
  */
 export function withPrimaryEmail(emails: ContactEmail[], address: string): ContactEmail[] {

@@ -7,7 +7,7 @@ export interface DedupeWeights {
   lastName: number;
 }
 
-/** A domain's rule for accepting a contact found by email as the same person (SPEC §4). */
+/** A domain's rule for accepting a contact found by email as the same person (§4). */
 export interface DedupeRule {
   weights: DedupeWeights;
   threshold: number;

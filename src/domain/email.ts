@@ -1,6 +1,6 @@
 import { err, ok, type Result } from "neverthrow";
 
-/** Why a profile has no usable email (SPEC §2). */
+/** Why a profile has no usable email (§2). */
 export type EmailProblem = "no-email" | "invalid-email";
 
 const MAX_LENGTH = 254;

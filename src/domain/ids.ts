@@ -23,7 +23,7 @@ export type IdKind = keyof IdKinds;
 /**
  * The largest id of each kind, the same at every entry (path, query, body, import line, CLI):
  * domain ids are 32-bit integer columns; user and contact ids are 64-bit columns, read as
- * JavaScript numbers, which are exact up to 2^53 − 1. Every id is at least 1 (SPEC §1).
+ * JavaScript numbers, which are exact up to 2^53 − 1. Every id is at least 1 (§1).
  */
 export const MAX_ID: Readonly<Record<IdKind, number>> = {
   domain: 2_147_483_647,

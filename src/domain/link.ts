@@ -5,7 +5,7 @@ export interface Link {
   domainId: DomainId;
   userId: UserId;
   contactId: ContactId;
-  /** The user's email as the CMS gave it, trimmed; not unique (SPEC §1). */
+  /** The user's email as the CMS gave it, trimmed; not unique (§1). */
   ufName: string;
   createdAt: Date;
   updatedAt: Date;

@@ -41,7 +41,7 @@ export type OutcomeReason = EmailProblem | "cms-policy";
 /** The outcome of the kind `K`. */
 export type OutcomeOf<K extends OutcomeKind> = Extract<Outcome, { outcome: K }>;
 
-/** What ensure-link answers (SPEC §3), and so what a sync counts (SPEC §9). */
+/** What ensure-link answers (§3), and so what a sync counts (§9). */
 export type EnsureLinkOutcome = OutcomeOf<
   "already-linked" | "linked-existing" | "created-contact" | "skipped"
 >;

@@ -13,7 +13,7 @@ const clean = (value: string | undefined): string | undefined => {
 };
 
 /**
- * Parses Joomla's single name field (SPEC §11): "Last, First Middle" and
+ * Parses Joomla's single name field (§11): "Last, First Middle" and
  * "First Middle Last" both give First and Last; middle words are dropped; a single word is
  * the last name.
  */

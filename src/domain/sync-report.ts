@@ -1,7 +1,7 @@
 import type { UserId } from "./ids.js";
 import type { EnsureLinkOutcome } from "./outcome.js";
 
-/** Counters of a "Synchronize Users to Contacts" run (SPEC §9). */
+/** Counters of a "Synchronize Users to Contacts" run (§9). */
 export interface SyncReport {
   checked: number;
   alreadyLinked: number;
@@ -55,7 +55,7 @@ export function countOutcome(report: SyncReport, outcome: SyncUserOutcome): Sync
 const counted = (count: number, singular: string, plural: string) =>
   `${count} ${count === 1 ? singular : plural}`;
 
-/** The sentences of the summary of SPEC §9, e.g. "Checked 3 user records.", in order. */
+/** The sentences of the summary of §9, e.g. "Checked 3 user records.", in order. */
 export function syncSummaryLines(report: SyncReport): string[] {
   const lines = [
     `Checked ${counted(report.checked, "user record", "user records")}.`,
@@ -71,5 +71,5 @@ export function syncSummaryLines(report: SyncReport): string[] {
   return lines;
 }
 
-/** The summary of SPEC §9, e.g. "Checked 3 user records. Found 2 matching contact records. …". */
+/** The summary of §9, e.g. "Checked 3 user records. Found 2 matching contact records. …". */
 export const syncSummary = (report: SyncReport): string => syncSummaryLines(report).join(" ");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 /**
- * The real server process on the embedded PGlite store, driven over HTTP only: SPEC §10
+ * The real server process on the embedded PGlite store, driven over HTTP only: §10
  * scenarios 1, 13-17 and 20-22, each checked through the API.
  */
 const dataDir = mkdtempSync(join(tmpdir(), "civilink-blackbox-"));
@@ -59,7 +59,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("SPEC scenarios over HTTP against the real server on PGlite", () => {
+describe("Behaviour scenarios over HTTP against the real server on PGlite", () => {
   it("1. a login with an unknown email creates one Individual with that primary email, linked", async () => {
     const answer = await login(1, 5, { email: "a@x.org" });
     expect(answer.status).toBe(200);
@@ -77,7 +77,7 @@ describe("SPEC scenarios over HTTP against the real server on PGlite", () => {
     expect(link.body.contactId).toBe(answer.body.contactId);
   });
 
-  it("13-14. a sync reports the SPEC summary, and a re-run finds and creates as SPEC says", async () => {
+  it("13-14. a sync reports the summary of §9, and a re-run finds and creates as §9 says", async () => {
     expect((await call("PUT", "/v1/domains/2", { name: "Site two", cms: "drupal" })).status).toBe(
       200,
     );

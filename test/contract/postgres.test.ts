@@ -5,5 +5,5 @@ import { describeSpecScenarios } from "./spec-scenarios.js";
 if (await shouldRun(postgresTestStore)) {
   describeSpecScenarios("postgres", postgresTestStore.makeCivilink);
 } else {
-  describe.skip("SPEC §10 scenarios on postgres", () => it.skip("needs PostgreSQL", () => {}));
+  describe.skip("§10 scenarios on postgres", () => it.skip("needs PostgreSQL", () => {}));
 }

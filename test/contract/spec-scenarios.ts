@@ -42,7 +42,7 @@ const byAddress = (emails: ContactEmail[]) =>
 
 /**
  * Puts users into a domain's directory without linking them: the domain turns Joomla for the
- * registrations, which only upsert the directory there (SPEC §5), and then gets back its CMS.
+ * registrations, which only upsert the directory there (§5), and then gets back its CMS.
  */
 async function seedDirectory(
   c: Civilink,
@@ -68,15 +68,15 @@ const countOf = <T>(values: readonly T[], wanted: T) =>
   values.filter((value) => value === wanted).length;
 
 // ---------------------------------------------------------------------------------------------
-// The scenarios of SPEC §10, each on a fresh civilink.
+// The scenarios of §10, each on a fresh civilink.
 // ---------------------------------------------------------------------------------------------
 
 /**
- * SPEC §10, written once and run against every store: `makeCivilink` builds a fresh civilink
+ * §10, written once and run against every store: `makeCivilink` builds a fresh civilink
  * (domain 1 existing, drupal unless told) on the store under test.
  */
 export function describeSpecScenarios(storeName: string, makeCivilink: MakeCivilink): void {
-  describe(`SPEC §10 scenarios on ${storeName}`, () => {
+  describe(`§10 scenarios on ${storeName}`, () => {
     const opened: ScenarioCivilink[] = [];
 
     const fresh = async (options?: { cms?: CmsKind }): Promise<ScenarioCivilink> => {
@@ -430,7 +430,7 @@ export function describeSpecScenarios(storeName: string, makeCivilink: MakeCivil
       expect(await outboxOf(c)).toEqual([]);
     });
 
-    it("13. sync of a linked, a matching, a new and an email-less user: SPEC summary", async () => {
+    it("13. sync of a linked, a matching, a new and an email-less user: the summary of §9", async () => {
       const c = await fresh();
       const one = await login(c, 1, 1, { email: "one@x.org" });
       const two = await contactWith(c, [{ email: "two@x.org" }]);

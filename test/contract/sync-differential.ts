@@ -26,7 +26,7 @@ import { read, write } from "./ports/support.js";
 import type { MakeTwin as MakeSqlTwin, SqlTwin } from "./support/sql-twin.js";
 
 /**
- * SPEC §9: "The result must equal running ensure-link user by user, even though a SQL store
+ * §9: "The result must equal running ensure-link user by user, even though a SQL store
  * does it set-based." Random worlds (domains of every CMS with random dedupe rules, contacts
  * sharing a few addresses, trashed ones, Organizations and Households, links in this and
  * other domains, directory users with addresses in any casing and padding, invalid and
@@ -203,7 +203,7 @@ const world: fc.Arbitrary<World> = fc
     batchSize: fc.integer({ min: 3, max: 7 }),
   })
   .map((drawn): World => {
-    // Links respect SPEC §1: one per user and one per contact in each domain.
+    // Links respect §1: one per user and one per contact in each domain.
     const users = new Set<string>();
     const contacts = new Set<string>();
     const links =
@@ -581,7 +581,7 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
 const NUM_RUNS = Number(process.env.SYNC_DIFF_RUNS ?? 30);
 
 export function describeSyncDifferential(storeName: string, makeTwin: MakeTwin) {
-  describe(`a sync in batches equals ensure-link user by user on ${storeName} (SPEC §9)`, () => {
+  describe(`a sync in batches equals ensure-link user by user on ${storeName} (§9)`, () => {
     let batched: Twin;
     let single: Twin;
     beforeAll(async () => {

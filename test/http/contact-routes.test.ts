@@ -202,7 +202,7 @@ describe("PATCH /v1/contacts/{contactId}", () => {
     });
   });
 
-  it("replaces the primary email in place and reaches the linked user (SPEC §7)", async () => {
+  it("replaces the primary email in place and reaches the linked user (§7)", async () => {
     const h = makeHarness();
     const outcome = await h.http
       .post("/v1/domains/1/users/5/registered")

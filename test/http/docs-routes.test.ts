@@ -9,7 +9,7 @@ import {
 import { makeHarness } from "./support/http-harness.js";
 import { openApiProblems } from "./support/openapi-structure.js";
 
-/** Every route of API.md, as `METHOD path`. */
+/** Every route of docs/contract.md, as `METHOD path`. */
 const API_MD_ROUTES = [
   "GET /health",
   "GET /ready",
@@ -100,7 +100,7 @@ describe("GET /openapi.json", () => {
     );
   });
 
-  it("has every route of API.md with its method, and the scope each needs", async () => {
+  it("has every route of docs/contract.md with its method, and the scope each needs", async () => {
     const { document } = await fetchDocument();
     const operations = operationsOf(document);
     for (const route of API_MD_ROUTES) expect(operations, route).toContain(route);

@@ -20,7 +20,7 @@ import { API_ROUTES } from "../../src/interfaces/http/routes/index.js";
 import { migratedPglite } from "../support/test-stores.js";
 
 /**
- * Random and malformed requests against the whole app (API.md, and the routes docs/http.md adds
+ * Random and malformed requests against the whole app (docs/contract.md, and the routes docs/http.md adds
  * for the admin console): whatever arrives, the answer
  * is a 2xx or a documented 4xx, never a 5xx, and every error has the documented shape. The app
  * runs on the in-memory store and on PGlite, which refuses what PostgreSQL refuses (U+0000 in
@@ -54,7 +54,7 @@ const SECRET_OF_SCOPE: Record<RouteScope, string> = {
   any: SECRETS.events,
 };
 
-/** The kinds each error status may carry (API.md); 500 and 503 are not expected here. */
+/** The kinds each error status may carry (docs/contract.md); 500 and 503 are not expected here. */
 const KINDS_OF_STATUS: Record<number, readonly string[]> = {
   400: ["ValidationFailed", "MalformedJson"],
   401: ["Unauthenticated"],
@@ -256,7 +256,7 @@ const csvArb = fc
   )
   .map((lines) => ["userId,email,username,firstName,lastName,name", ...lines].join("\n"));
 
-/** Every route of API.md and of the admin console (docs/http.md). */
+/** Every route of docs/contract.md and of the admin console (docs/http.md). */
 const TEMPLATES: Template[] = [
   { method: "get", path: "/health", scope: null },
   { method: "get", path: "/ready", scope: null },
@@ -1268,7 +1268,7 @@ function authorised(fuzz: FuzzRequest): boolean {
   return scope === "any" || key.scopes.has(scope) || key.scopes.has("admin");
 }
 
-/** What is wrong with an answer, or null: API.md's statuses, error shape and media type. */
+/** What is wrong with an answer, or null: docs/contract.md's statuses, error shape and media type. */
 function problemWith(fuzz: FuzzRequest, answer: Answer): string | null {
   const { status } = answer;
   if (status >= 200 && status < 300) {
@@ -1567,7 +1567,7 @@ const pagedUserIds = fc
 let pagedDomain = 100;
 
 for (const target of TARGETS) {
-  describe(`HTTP fuzzing on the ${target.name} store (API.md error contract)`, () => {
+  describe(`HTTP fuzzing on the ${target.name} store (docs/contract.md error contract)`, () => {
     beforeAll(async () => {
       logLines.length = 0;
       sent = 0;

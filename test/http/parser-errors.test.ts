@@ -13,7 +13,7 @@ import { makeHarness } from "./support/http-harness.js";
 
 /**
  * What Node's HTTP parser refuses never reaches Express: these tests talk raw TCP to a running
- * server and expect the JSON error shape of API.md, then the connection closed.
+ * server and expect the JSON error shape of docs/contract.md, then the connection closed.
  */
 
 const silent = pino({ level: "silent" });

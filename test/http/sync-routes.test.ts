@@ -32,7 +32,7 @@ const EMPTY_REPORT = {
   failed: 0,
 };
 
-/** The SyncJob of API.md, field for field. */
+/** The SyncJob of docs/contract.md, field for field. */
 function expectSyncJobShape(body: Record<string, unknown>) {
   expect(Object.keys(body).sort()).toEqual(JOB_KEYS);
   expect(body.id).toEqual(expect.any(String));

@@ -157,7 +157,7 @@ describe("POST /v1/domains/{domainId}/users/import", () => {
     ]);
   });
 
-  it("refuses a CSV header that is not the one of API.md with 400, importing nothing", async () => {
+  it("refuses a CSV header that is not the one of docs/contract.md with 400, importing nothing", async () => {
     const h = makeHarness();
     const response = await importBody(h, "userId,email,phone\n1,a@x.org,555\n", CSV);
     expect(response.status).toBe(400);

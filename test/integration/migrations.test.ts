@@ -9,7 +9,7 @@ import { postgresTestStore, shouldRun, TEST_DATABASE_URL } from "../support/test
 
 /**
  * The migrations up and down, on both SQL engines: the tables and the key constraints of
- * SPEC §1 (one link per user and per contact in a domain, ufName not unique, one primary
+ * §1 (one link per user and per contact in a domain, ufName not unique, one primary
  * email per contact), rolled back to nothing, migrated again, and migrated twice.
  */
 
@@ -160,7 +160,7 @@ const linkSql = (userId: number, contactId: number, ufName: string, domainId = 1
 const emailSql = (contactId: number, email: string, isPrimary: boolean, position: number) =>
   `insert into contact_emails (contact_id, email, is_primary, location_type, position) values (${contactId}, '${email}', ${isPrimary}, 'Home', ${position})`;
 
-/** The key constraints of SPEC §1 hold, checked by writing rows that break them. */
+/** The key constraints of §1 hold, checked by writing rows that break them. */
 async function expectKeyConstraints(probe: Probe) {
   for (const id of [1, 2, 3]) expect(await failureOf(probe, contactSql(id))).toBeNull();
   await probe.rows(

@@ -1,5 +1,5 @@
 /**
- * SPEC §3 step 6 across processes: RACE_WORKERS Node processes, each with a civilink and a
+ * §3 step 6 across processes: RACE_WORKERS Node processes, each with a civilink and a
  * connection pool of its own on one PostgreSQL schema, fire hundreds of concurrent logins and
  * registrations at once (scenarios 9, 11, 23 and 24 at scale, and pairs of users of two
  * domains sharing a new email). Only the advisory locks and the store's constraints stand

@@ -1,5 +1,5 @@
 /**
- * The sync (SPEC §9) on PostgreSQL when it is interrupted or doubled. A sync SIGKILLed part-way
+ * The sync (§9) on PostgreSQL when it is interrupted or doubled. A sync SIGKILLed part-way
  * in a process of its own, then run again to the end, leaves what one uninterrupted sync of an
  * identical twin schema leaves: the same links (by user and contact email), as many contacts,
  * no duplicate contacts of an email key beyond the twin's (two users of a domain sharing a new

@@ -1,5 +1,5 @@
 /**
- * The set-based sync (SPEC §9) on PostgreSQL while users log in (SPEC §3 step 6): a batch
+ * The set-based sync (§9) on PostgreSQL while users log in (§3 step 6): a batch
  * holds the advisory locks of all its users and email keys, bucketed, so that a login of one
  * of them, or of a new user sharing an email, waits for the batch and then decides on what
  * it wrote. Afterwards every user has one link, no contact was created twice for an email

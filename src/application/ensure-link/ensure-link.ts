@@ -20,7 +20,7 @@ export interface EnsureLinksInput extends LinkDecisionInput {
 }
 
 /**
- * The keys ensure-link is serialised on (SPEC §3 step 6): the users, and the email keys that
+ * The keys ensure-link is serialised on (§3 step 6): the users, and the email keys that
  * decide which contacts are candidates or whether one is created.
  */
 export function ensureLinkLocks(
@@ -38,7 +38,7 @@ export function ensureLinkLocks(
 }
 
 /**
- * SPEC §3 steps 1-5 and 7: the one rule every trigger that links goes through, for one user
+ * §3 steps 1-5 and 7: the one rule every trigger that links goes through, for one user
  * or a whole batch, decided by `decideLinks`. A few statements whatever the number of users:
  * the candidates of all their email keys, the new contacts' ids, one write. Runs inside a
  * transaction holding `ensureLinkLocks(users)`; answers one outcome per user, in order.

@@ -44,7 +44,7 @@ export function candidateKeysOf({ users, links }: Omit<LinkDecisionInput, "domai
 }
 
 /**
- * SPEC §3 steps 1-5 for every user, in order: an existing link is the answer, a user without a
+ * §3 steps 1-5 for every user, in order: an existing link is the answer, a user without a
  * valid email is skipped, else the best candidate no user of the domain is linked to (a
  * contact chosen for an earlier user counting as linked), or a new Individual. `candidates`
  * are those of `candidateKeysOf(input)`.
@@ -89,7 +89,7 @@ export const contactsToCreate = (decisions: readonly LinkDecision[]): number =>
   decisions.filter((decision) => decision.kind === "create-contact").length;
 
 /**
- * The writes and the outcomes of the decisions (SPEC §3 step 7): the contacts to create take
+ * The writes and the outcomes of the decisions (§3 step 7): the contacts to create take
  * `ids` in order, every link its audit entry, one outcome per decision.
  */
 export function linkWritesOf(

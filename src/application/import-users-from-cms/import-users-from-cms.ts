@@ -45,7 +45,7 @@ export interface CmsImportResult extends ImportResult {
   missing: number;
   /** Of those, how many were removed (with `prune`). */
   pruned: number;
-  /** Of the removed ones, how many had a link, now gone (SPEC §8). */
+  /** Of the removed ones, how many had a link, now gone (§8). */
   unlinked: number;
 }
 
@@ -62,7 +62,7 @@ const PREFIX = /^[A-Za-z0-9_]{0,64}$/;
  * domain's directory as a file import would (each user replaced whole, bad rows rejected and
  * reported, the others kept, bounded memory). The CMS being the full description of its users,
  * the directory's users that it no longer has are counted, and with `prune` handled as user
- * deletions (SPEC §8). They are found as the read goes, comparing each window of the CMS's
+ * deletions (§8). They are found as the read goes, comparing each window of the CMS's
  * ascending ids with the directory's ids in the same range.
  */
 export class ImportUsersFromCms {

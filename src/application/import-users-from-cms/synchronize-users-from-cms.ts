@@ -36,7 +36,7 @@ export type SynchronizeUsersFromCmsError = ImportUsersFromCmsError | Synchronize
  * "Synchronize Users to Contacts" for a site that brings its CRM to an existing user base, in
  * one step: the CMS's users are imported into the domain's directory from its own database
  * (`ImportUsersFromCms`), then every user of the directory goes through ensure-link
- * (`SynchronizeAllUsers`, SPEC §9). A dry run does both inside one unit of work whose writes
+ * (`SynchronizeAllUsers`, §9). A dry run does both inside one unit of work whose writes
  * are thrown away, so its sync sees the directory as the import would leave it.
  */
 export class SynchronizeUsersFromCms {

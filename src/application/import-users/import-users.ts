@@ -53,7 +53,7 @@ export type ImportUsersError = ValidationFailed | DomainNotFound | StoreError;
 
 /**
  * What a parser throws when the input as a whole cannot be read (a CSV header that is not
- * the one of API.md): the import answers ValidationFailed with its message.
+ * the one of docs/contract.md): the import answers ValidationFailed with its message.
  */
 export class ImportInputError extends Error {
   override readonly name = "ImportInputError";
@@ -67,7 +67,7 @@ const MAX_ERROR_LENGTH = 500;
 const STORE_REFUSED = "the store refused to write this user.";
 
 /**
- * Loads a CMS user export into the domain's directory (API.md "User directory"): every valid
+ * Loads a CMS user export into the domain's directory (docs/contract.md "User directory"): every valid
  * line replaces its user whole, in batches of 1000 users a transaction; every invalid line is
  * rejected and reported, and the others are kept. Memory stays bounded whatever the input's
  * size: one batch and at most 1000 rejections are held at a time.

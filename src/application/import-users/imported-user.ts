@@ -10,10 +10,10 @@ import {
 /** One user of an export file: its id and its profile as the CMS holds it. */
 export type ImportedUser = UserProfile & { userId: UserId };
 
-/** The fields a line of an export may have, in the order of the CSV header of API.md. */
+/** The fields a line of an export may have, in the order of the CSV header of docs/contract.md. */
 export const IMPORT_FIELDS = ["userId", ...PROFILE_FIELDS] as const;
 
-/** As the user events' profile fields (API.md). */
+/** As the user events' profile fields (docs/contract.md). */
 export const MAX_FIELD_LENGTH = 1000;
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(IMPORT_FIELDS);

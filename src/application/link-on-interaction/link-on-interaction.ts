@@ -19,7 +19,7 @@ export interface InteractionInput extends UserEventInput {
 
 /**
  * A logged-in user edited a profile, gave, joined, registered for an event or otherwise
- * interacted: every CMS links here, Joomla included (SPEC §5).
+ * interacted: every CMS links here, Joomla included (§5).
  */
 export class LinkOnInteraction extends UserEventUseCase<InteractionInput> {
   protected readonly event = "interaction";

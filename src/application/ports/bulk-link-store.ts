@@ -12,7 +12,7 @@ import type {
 export interface EmailKeyCandidates {
   /**
    * Live Individuals having an email with one of the keys, by id. Each carries its names and
-   * only its emails with one of the keys (enough to rank it, SPEC §3 step 3).
+   * only its emails with one of the keys (enough to rank it, §3 step 3).
    */
   contacts: Contact[];
   /** Which of these contacts are linked to a user of the domain. */
@@ -37,7 +37,7 @@ export interface BatchWrites {
 
 /**
  * Set-based reads and writes for ensure-link over a batch of users in one transaction, a
- * single user being a batch of one (SPEC §9 on a SQL store: a few statements per batch instead
+ * single user being a batch of one (§9 on a SQL store: a few statements per batch instead
  * of a few per user). The decisions stay in `decideLinks`: this port only reads and writes.
  */
 export interface BulkLinkStore {

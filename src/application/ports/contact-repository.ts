@@ -16,7 +16,7 @@ export interface ContactRepository {
     page: PageRequest,
   ): Promise<Page<Contact>>;
   create(contact: NewContact, at: Date): Promise<Contact>;
-  /** Replaces the contact's primary address in place, or adds a primary one (SPEC §7). */
+  /** Replaces the contact's primary address in place, or adds a primary one (§7). */
   setPrimaryEmail(id: ContactId, address: string): Promise<Contact>;
   rename(id: ContactId, name: PersonName, displayName: string): Promise<Contact>;
   moveToTrash(id: ContactId): Promise<void>;

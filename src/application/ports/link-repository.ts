@@ -18,7 +18,7 @@ export interface LinkRepository {
   findByUfNameKey(domainId: DomainId, key: string): Promise<Link[]>;
   /**
    * Rejects with `ConcurrentWriteError` when the user or the contact is already linked in
-   * the domain: the store enforces both invariants of SPEC §1.
+   * the domain: the store enforces both invariants of §1.
    */
   insert(link: Link): Promise<Link>;
   updateUfName(domainId: DomainId, userId: UserId, ufName: string, at: Date): Promise<Link>;

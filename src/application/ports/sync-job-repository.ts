@@ -5,7 +5,7 @@ import type { StoreError } from "./store-errors.js";
 
 export type SyncJobStatus = "running" | "succeeded" | "failed";
 
-/** A background "Synchronize all users" run (SPEC §9) as the store keeps it. */
+/** A background "Synchronize all users" run (§9) as the store keeps it. */
 export interface SyncJob {
   id: string;
   domainId: DomainId;
@@ -23,7 +23,7 @@ export interface SyncJob {
    */
   report: SyncReport;
   failures: SyncFailure[];
-  /** The summary of SPEC §9, or why the run failed; null until the job ends. */
+  /** The summary of §9, or why the run failed; null until the job ends. */
   message: string | null;
 }
 

@@ -25,7 +25,7 @@ export interface Stores {
 }
 
 /**
- * Keys a transaction is serialised on (SPEC §3 step 6). Two transactions sharing a key run
+ * Keys a transaction is serialised on (§3 step 6). Two transactions sharing a key run
  * one after the other, whatever process they run in; the store takes the keys in one
  * global order so that they cannot deadlock.
  */

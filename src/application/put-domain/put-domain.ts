@@ -11,7 +11,7 @@ import { checkIds, checkTexts } from "../shared/errors.js";
 
 export type PutDomainError = ValidationFailed | StoreError;
 
-/** Creates a domain or replaces it whole (SPEC §11). */
+/** Creates a domain or replaces it whole (§11). */
 export class PutDomain {
   constructor(private readonly uow: UnitOfWork) {}
 

@@ -11,7 +11,7 @@ import {
 
 export type ListAuditInput = DomainPageRequest & { userId?: UserId; contactId?: ContactId };
 
-/** The domain's audit trail, oldest first (SPEC §11). */
+/** The domain's audit trail, oldest first (§11). */
 export class ListAudit {
   constructor(private readonly uow: UnitOfWork) {}
 

@@ -31,7 +31,7 @@ export interface AnonymousInteractionInput {
 export type AnonymousInteractionError = ValidationFailed | DomainNotFound | StoreError;
 
 /**
- * A visitor who is not logged in gave, joined or registered (SPEC §5): the first candidate
+ * A visitor who is not logged in gave, joined or registered (§5): the first candidate
  * contact takes it, linked or not, or a new contact is created. No link is written.
  */
 export class RecordAnonymousInteraction extends StoreAndClockUseCase {

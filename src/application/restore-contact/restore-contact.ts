@@ -8,7 +8,7 @@ export type RestoreContactError = ValidationFailed | ContactNotFound | StoreErro
 /**
  * Takes a contact out of the trash; a contact not in the trash stays as it is. Locked on the
  * contact's email keys like trashing, since a restored Individual is a candidate of
- * ensure-link again (SPEC §3 step 3).
+ * ensure-link again (§3 step 3).
  */
 export class RestoreContact {
   constructor(private readonly uow: UnitOfWork) {}

@@ -24,7 +24,7 @@ export function readContact(
 
 /**
  * Runs `work` on the contact in a transaction locked on it and on its email keys, so that no
- * ensure-link can pick it as a candidate meanwhile (SPEC §3 step 3). `skip` answers without a
+ * ensure-link can pick it as a candidate meanwhile (§3 step 3). `skip` answers without a
  * transaction when the contact, as first read, needs nothing done.
  */
 export function withContactLocked<T, E>(

@@ -6,7 +6,7 @@ import { propagatePrimaryEmail } from "./propagate-primary-email.js";
 
 /**
  * Gives the contact a new primary email and carries it to the CMS users linked to it
- * (SPEC §7), whom `locks` must hold. The same address with other casing is no change.
+ * (§7), whom `locks` must hold. The same address with other casing is no change.
  */
 export async function changePrimaryEmail(
   stores: Stores,

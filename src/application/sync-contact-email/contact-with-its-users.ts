@@ -12,7 +12,7 @@ import { linkedUserLocks } from "./propagate-primary-email.js";
 
 /**
  * Runs `work` on the contact in a transaction locked on it, on `emailKey` when given, and on
- * the users linked to it, whose links a new primary email reaches (SPEC §7). The links are
+ * the users linked to it, whose links a new primary email reaches (§7). The links are
  * read before the transaction: when they changed meanwhile, `work` gives up with `StaleLocks`
  * and it all starts again, a few times at most.
  */

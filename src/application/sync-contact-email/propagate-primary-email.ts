@@ -21,14 +21,14 @@ export interface PropagationInput {
 }
 
 /**
- * The users a change of the contact's primary email may write to (SPEC §7): every user linked
+ * The users a change of the contact's primary email may write to (§7): every user linked
  * to it. A transaction that propagates locks them, from a read made before it.
  */
 export const linkedUserLocks = (links: readonly Link[]): NonNullable<LockKeys["users"]> =>
   links.map(({ domainId, userId }) => ({ domainId, userId }));
 
 /**
- * SPEC §7: a linked contact's primary email changed, so each domain that syncs emails gets
+ * §7: a linked contact's primary email changed, so each domain that syncs emails gets
  * its user's ufName and directory email updated and an outbox event for its CMS, unless
  * another link of that domain already has that email, which is only recorded as a conflict.
  *

@@ -9,7 +9,7 @@ import { withContactAndItsUsersLocked } from "./contact-with-its-users.js";
 export type SyncContactEmailError = ValidationFailed | ContactNotFound | StoreError;
 
 /**
- * The CRM changed a contact's primary email (SPEC §7): the change reaches every domain that
+ * The CRM changed a contact's primary email (§7): the change reaches every domain that
  * links the contact, through ufName, the user directory and the outbox.
  */
 export class SyncContactEmail extends StoreAndClockUseCase {

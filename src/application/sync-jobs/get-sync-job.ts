@@ -14,7 +14,7 @@ export interface GetSyncJobInput {
 /** Job ids are UUIDs; anything much longer, or text no store holds, was never given out. */
 export const MAX_JOB_ID_LENGTH = 100;
 
-/** A sync job as it is now: running with its progress, or ended with its report (SPEC §9). */
+/** A sync job as it is now: running with its progress, or ended with its report (§9). */
 export class GetSyncJob {
   constructor(private readonly jobs: SyncJobRepository) {}
 

@@ -38,7 +38,7 @@ export type StartSyncJobError = ValidationFailed | DomainNotFound | SyncAlreadyR
 const ORPHAN_MESSAGE = "The sync stopped: the process running it went away before it finished.";
 
 /**
- * Starts "Synchronize all users" (SPEC §9) as a background job and answers the running job
+ * Starts "Synchronize all users" (§9) as a background job and answers the running job
  * at once; the runner goes on with it after `execute` answered. One job runs per domain at a
  * time, across processes (the store enforces it). Running jobs whose owner is gone are failed
  * first and no longer block: at once where the store can tell (a PostgreSQL session ended),

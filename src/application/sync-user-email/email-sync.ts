@@ -13,7 +13,7 @@ import type { LockKeys, Stores } from "../ports/index.js";
 import { propagatePrimaryEmail } from "../sync-contact-email/propagate-primary-email.js";
 
 /**
- * SPEC §6, CMS→CRM: a linked user's new email becomes the link's ufName and, when the
+ * §6, CMS→CRM: a linked user's new email becomes the link's ufName and, when the
  * domain syncs emails, the contact's primary email, which then flows to the contact's other
  * domains (§7). Emails are compared by key, so a change of case alone changes nothing.
  * An unlinked user goes through ensure-link instead. `locks` must hold the users linked to the

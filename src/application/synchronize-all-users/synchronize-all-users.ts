@@ -46,7 +46,7 @@ export interface SyncResult {
   dryRun: boolean;
   report: SyncReport;
   failures: SyncFailure[];
-  /** The summary of SPEC §9. */
+  /** The summary of §9. */
   message: string;
 }
 
@@ -79,7 +79,7 @@ export const DEFAULT_SYNC_BATCH_SIZE = 1000;
 const KEPT_CHANGING = "The user's email kept changing during the sync.";
 
 /**
- * "Synchronize Users to Contacts" (SPEC §9): every user of the domain's directory, in userId
+ * "Synchronize Users to Contacts" (§9): every user of the domain's directory, in userId
  * order, through ensure-link with trigger `sync`, under the same locks as a login, so that
  * live logins stay correct during a run. A failing user is counted and the run goes on; only
  * a store that went away stops it. A dry run makes the same decisions through a unit of work
@@ -173,7 +173,7 @@ class SyncRun {
     return ok({ report: this.report, failures: this.failures });
   }
 
-  /** What the domain's CMS policy does on a sync (SPEC §5): in every CMS, ensure-link. */
+  /** What the domain's CMS policy does on a sync (§5): in every CMS, ensure-link. */
   private syncPage(domain: Domain, users: readonly CmsUser[], total: number) {
     const action = policyFor(domain.cms, "sync");
     switch (action) {

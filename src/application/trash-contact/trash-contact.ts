@@ -12,7 +12,7 @@ import { withContactLocked } from "../shared/contact-under-lock.js";
 export type TrashContactError = ValidationFailed | ContactNotFound | ContactIsLinked | StoreError;
 
 /**
- * Moves a contact to the trash, refused while any domain links it (SPEC §8). Locked on the
+ * Moves a contact to the trash, refused while any domain links it (§8). Locked on the
  * contact's email keys, so that no ensure-link can pick it as a candidate meanwhile.
  */
 export class TrashContact {

@@ -21,9 +21,9 @@ export interface UnlinkUserInput {
 export type UnlinkUserError = ValidationFailed | DomainNotFound | StoreError;
 
 /**
- * A CMS account was deleted (SPEC §8): its link in that domain and its directory entry go;
+ * A CMS account was deleted (§8): its link in that domain and its directory entry go;
  * the contact and the links of other domains stay. An unknown user is `not-linked`. Every
- * CMS policy unlinks on deletion (SPEC §5); a policy that did otherwise would not compile here.
+ * CMS policy unlinks on deletion (§5); a policy that did otherwise would not compile here.
  */
 export class UnlinkUser extends StoreAndClockUseCase {
   execute(input: UnlinkUserInput): ResultAsync<Outcome, UnlinkUserError> {

@@ -24,7 +24,7 @@ export interface UpdateContactInput {
 export type UpdateContactError = ValidationFailed | ContactNotFound | StoreError;
 
 /**
- * Edits a contact's names and primary email; a new primary email runs SPEC §7. An
+ * Edits a contact's names and primary email; a new primary email runs §7. An
  * Individual's display name follows its names, as the CRM shows it.
  */
 export class UpdateContact extends StoreAndClockUseCase {

@@ -49,7 +49,7 @@ type FirstLook =
   | { stored: CmsUser | null; link: Link | null; contactLinks: Link[]; action: PolicyAction };
 
 /**
- * What every user event shares (SPEC §5): upsert the user into the directory, then do what
+ * What every user event shares (§5): upsert the user into the directory, then do what
  * the domain's CMS policy says. An already-linked user whose profile did not change is
  * answered from a plain read, without a transaction or a lock: that is every page load.
  */
@@ -148,7 +148,7 @@ async function snapshotOf(stores: Stores, input: UserEventInput): Promise<UserSn
 /**
  * The user; and, unless the first look found nothing to link, every email key the merged
  * profile may end up with, and the users linked to the same contact (an email sync may carry
- * the new email to their links, SPEC §7). Should the first look be out of date, the
+ * the new email to their links, §7). Should the first look be out of date, the
  * transaction finds its locks short and starts again.
  */
 function locksFor(input: UserEventInput, look: Exclude<FirstLook, { answer: Outcome }>): LockKeys {

@@ -7,7 +7,7 @@ import type {
   UserEventInput,
 } from "./user-event-handler.js";
 
-/** A use case that is one user event handed to the handler every event shares (SPEC §5). */
+/** A use case that is one user event handed to the handler every event shares (§5). */
 export abstract class UserEventUseCase<Input extends UserEventInput = UserEventInput> {
   protected abstract readonly event: LinkingEvent;
 

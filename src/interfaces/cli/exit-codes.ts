@@ -1,4 +1,4 @@
-/** The exit codes of API.md. */
+/** The exit codes of docs/contract.md. */
 export const EXIT = {
   done: 0,
   someUsersFailed: 1,

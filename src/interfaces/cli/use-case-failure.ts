@@ -2,7 +2,7 @@ import type { UseCaseError } from "../../application/index.js";
 import { CliFailure, EXIT } from "./exit-codes.js";
 
 /**
- * The one-line failure and exit code of a use-case error (API.md exit codes). The switch
+ * The one-line failure and exit code of a use-case error (docs/contract.md exit codes). The switch
  * covers every kind of the catalogue: a kind that is not mapped here fails to compile.
  */
 export function cliFailureOf(error: UseCaseError): CliFailure {

@@ -82,7 +82,7 @@ export function findKey(keys: readonly ApiKey[], secret: string): ApiKey | undef
   return found;
 }
 
-/** admin implies the other two scopes (API.md). */
+/** admin implies the other two scopes (docs/contract.md). */
 export const allows = (key: ApiKey, scope: RouteScope): boolean =>
   scope === "any" || key.scopes.has(scope) || key.scopes.has("admin");
 

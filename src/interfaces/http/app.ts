@@ -41,11 +41,11 @@ const routePaths = (route: RouteDefinition) =>
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** The Express application: every route of API.md, its errors, and nothing else. */
+/** The Express application: every route of docs/contract.md, its errors, and nothing else. */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   // Before any route: the router is built with these on first use. `/V1/DOMAINS` and
-  // `/v1/domains/` are not routes of API.md, so they are 404 like any other unknown path.
+  // `/v1/domains/` are not routes of docs/contract.md, so they are 404 like any other unknown path.
   app.set("case sensitive routing", true);
   app.set("strict routing", true);
   app.disable("x-powered-by");

@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { ValidationIssue } from "../../domain/index.js";
 
-/** Every error kind a client can see, with its status (API.md). */
+/** Every error kind a client can see, with its status (docs/contract.md). */
 export const STATUS_OF_KIND = {
   ValidationFailed: 400,
   MalformedJson: 400,
@@ -35,7 +35,7 @@ export interface HttpError {
 }
 
 /**
- * Answers the error in the JSON shape of API.md. A 5xx is logged with what caused it and the
+ * Answers the error in the JSON shape of docs/contract.md. A 5xx is logged with what caused it and the
  * request id (at error level for a 500, warn for a 503); a 500's body carries that id, so
  * that whoever got it can report it.
  */

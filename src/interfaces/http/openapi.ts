@@ -52,7 +52,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], version: str
       };
     }
     responses.default = {
-      description: "An error (API.md error shape)",
+      description: "An error (docs/contract.md error shape)",
       content: { "application/json": { schema: outputSchema(errorSchema) } },
     };
     const operation: Record<string, unknown> = {

@@ -18,7 +18,7 @@ function refusalOf(code: string | undefined): HttpError {
   }
 }
 
-/** A whole HTTP response in the error shape of API.md, as bytes for the socket. */
+/** A whole HTTP response in the error shape of docs/contract.md, as bytes for the socket. */
 function rawErrorResponse(error: HttpError): string {
   const status = STATUS_OF_KIND[error.kind];
   const body = JSON.stringify({ error: { kind: error.kind, message: error.message } });

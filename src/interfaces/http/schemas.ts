@@ -16,7 +16,7 @@ import {
 } from "../../domain/index.js";
 
 /**
- * Request and response shapes of API.md; the routes validate with them and OpenAPI shows them.
+ * Request and response shapes of docs/contract.md; the routes validate with them and OpenAPI shows them.
  * A request's optional field is `exactOptional`: absent, or holding a value (neither JSON nor
  * a query string can hold `undefined`), as the use cases' inputs have it.
  */
@@ -197,7 +197,7 @@ export const outboxEventSchema = z.object({
   at: isoDate,
 });
 
-/** Dates become ISO strings, absent names null: the JSON shapes of API.md. */
+/** Dates become ISO strings, absent names null: the JSON shapes of docs/contract.md. */
 export const linkJson = (link: Link) => ({
   domainId: link.domainId,
   userId: link.userId,

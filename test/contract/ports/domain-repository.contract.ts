@@ -8,7 +8,7 @@ export function describeDomainRepositoryContract(storeName: string, makeStore: M
   describe(`DomainRepository contract on ${storeName}`, () => {
     const store = freshStorePerTest(makeStore);
 
-    it("domain 1 is there from the start (SPEC §1)", async () => {
+    it("domain 1 is there from the start (§1)", async () => {
       expect(await read(store(), (s) => s.domains.get(1))).toEqual(defaultDomain("drupal"));
       expect(await read(store(), (s) => s.domains.list())).toEqual([defaultDomain("drupal")]);
     });

@@ -119,7 +119,7 @@ export function describeLinkRepositoryContract(storeName: string, makeStore: Mak
       expect(await links((s) => s.links.findByUfNameKey(3, "ann@x.org"))).toEqual([]);
     });
 
-    it("allows the same ufName on links of several users of a domain (SPEC §1)", async () => {
+    it("allows the same ufName on links of several users of a domain (§1)", async () => {
       await insertAll(aLink(1, 1, contact(0), "same@x.org"), aLink(1, 2, contact(1), "same@x.org"));
       const found = await links((s) => s.links.findByUfNameKey(1, "same@x.org"));
       expect(found.map((link) => link.userId)).toEqual([1, 2]);

@@ -121,7 +121,7 @@ export async function makeStoreHarness(testStore: TestStore): Promise<StoreHarne
 /** An ISO-8601 UTC time as the API writes it. */
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** The error body of API.md, with its kind. */
+/** The error body of docs/contract.md, with its kind. */
 export const errorOf = (body: unknown) => (body as { error: { kind: string } }).error;
 
 export interface SampleRequest {
@@ -180,7 +180,7 @@ export const SCOPED_SAMPLES: (SampleRequest & { scope: "events" | "read" | "admi
   { scope: "admin", method: "get", path: "/v1/domains/1/users" },
   { scope: "read", method: "get", path: "/v1/domains/1/outbox" },
   { scope: "read", method: "get", path: "/v1/domains/1/audit" },
-  // Beyond API.md, for the admin console (docs/http.md).
+  // Beyond docs/contract.md, for the admin console (docs/http.md).
   { scope: "read", method: "get", path: "/v1/domains/1/sync-jobs" },
   { scope: "read", method: "get", path: "/v1/domains/1/counts" },
   { scope: "read", method: "get", path: "/v1/contacts?name=ada" },

@@ -56,7 +56,7 @@ const TEAM_VARIANTS = ["team@race.test", "TEAM@Race.test", " Team@Race.Test "];
 export const teamEmail = (userId: number) => TEAM_VARIANTS[userId % TEAM_VARIANTS.length]!;
 
 /**
- * Contacts are shared by all domains, so the email lock holds across domains (SPEC §3 step 6):
+ * Contacts are shared by all domains, so the email lock holds across domains (§3 step 6):
  * each pair email is new and has one user in domain 1 and one in domain 2. One after the other,
  * the first creates the contact and the second links to it, so one contact per pair.
  */

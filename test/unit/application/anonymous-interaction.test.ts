@@ -52,7 +52,7 @@ describe("anonymous interaction: errors", () => {
   });
 });
 
-describe("anonymous interaction: matching (SPEC §5)", () => {
+describe("anonymous interaction: matching (§5)", () => {
   it("creates an Individual with the names and audits it without a user", async () => {
     const { app } = harness();
     const outcome = await expectOk(

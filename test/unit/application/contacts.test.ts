@@ -279,7 +279,7 @@ describe("updateContact", () => {
     expect(added.emails).toEqual([{ email: "ada@x.org", isPrimary: true, locationType: "Home" }]);
   });
 
-  it("a new primaryEmail of a linked contact reaches its users (SPEC §7)", async () => {
+  it("a new primaryEmail of a linked contact reaches its users (§7)", async () => {
     const { app } = harness();
     const linked = await login(app, 1, 5, { email: "a@x.org" });
     const contactId = linked.contactId ?? 0;

@@ -58,7 +58,7 @@ describe("domains", () => {
     expect(await expectOk(app.getDomain.execute({ domainId: 3 }))).toEqual(three);
   });
 
-  it("putDomain replaces the domain whole (SPEC §11)", async () => {
+  it("putDomain replaces the domain whole (§11)", async () => {
     const { app } = harness();
     await putDomain(app, 1, {
       name: "Main",

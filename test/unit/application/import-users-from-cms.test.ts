@@ -96,7 +96,7 @@ describe("importUsersFromCms", () => {
     expect((await expectOk(importFrom(app))).missing).toBe(0);
   });
 
-  it("with prune, handles each user the CMS no longer has as a user deletion (SPEC §8)", async () => {
+  it("with prune, handles each user the CMS no longer has as a user deletion (§8)", async () => {
     const { app } = civilinkOn(sourceUsers([[1, { email: "a@x.org" }]]));
     await putDomain(app, 2, { cms: "drupal" });
     await login(app, 1, 8, { email: "h@x.org" });

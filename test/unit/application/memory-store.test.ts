@@ -195,7 +195,7 @@ describe("MemoryStore transactions", () => {
   });
 });
 
-describe("MemoryStore invariants (SPEC §1)", () => {
+describe("MemoryStore invariants (§1)", () => {
   const insert = (store: MemoryStore, link: Link) =>
     store.transaction({}, async (stores) => {
       try {

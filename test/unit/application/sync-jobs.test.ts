@@ -142,7 +142,7 @@ describe("startSyncJob / getSyncJob: errors", () => {
   });
 });
 
-describe("startSyncJob: a background run of SPEC §9", () => {
+describe("startSyncJob: a background run of §9", () => {
   it("answers a running job at once, then ends succeeded with SynchronizeAllUsers' report", async () => {
     const reference = harness({ clock: fixedClock });
     await mixedDirectory(reference.app);

@@ -15,7 +15,7 @@ import { harness, writesOf } from "./helpers.js";
 const profileUpdate = (app: Civilink, domainId: number, userId: number, profile: UserProfile) =>
   expectOk(app.syncUserEmail.execute({ domainId, userId, profile }));
 
-describe("profile update of a linked user (SPEC §6)", () => {
+describe("profile update of a linked user (§6)", () => {
   it("syncs a new email: ufName as given, primary email replaced in place, audit email-synced", async () => {
     const { app } = harness();
     const contact = await expectOk(
@@ -95,7 +95,7 @@ describe("profile update of a linked user (SPEC §6)", () => {
       expect(await contactsWith(app, "a@x.org")).toEqual(contactBefore);
       expect(await auditOf(app)).toEqual(audit);
       expect(await outboxOf(app)).toEqual([]);
-      // Only the directory follows the event (SPEC §5: every user event upserts the user).
+      // Only the directory follows the event (§5: every user event upserts the user).
       expect(writesOf(calls)).toEqual(["users.put"]);
       expect((await usersOf(app))[0]?.email).toBe(email);
     },
@@ -152,7 +152,7 @@ async function sharedContact(domain2: { syncCmsEmail?: boolean } = {}) {
   return { ...h, contactId: first.contactId ?? 0, link2: second.link };
 }
 
-describe("profile update propagates to the contact's other domains (SPEC §7)", () => {
+describe("profile update propagates to the contact's other domains (§7)", () => {
   it("domain 2 gets ufName, directory email, an outbox event and an audit entry", async () => {
     const { app, contactId } = await sharedContact();
     const outcome = await profileUpdate(app, 1, 5, { email: "B@Y.org" });

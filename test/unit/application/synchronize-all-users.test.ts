@@ -124,7 +124,7 @@ describe("synchronizeAllUsers: errors", () => {
   });
 });
 
-describe("synchronizeAllUsers (SPEC §9)", () => {
+describe("synchronizeAllUsers (§9)", () => {
   it("an empty directory checks nothing", async () => {
     const { app } = harness();
     const result = await expectOk(app.synchronizeAllUsers.execute({ domainId: 1 }));

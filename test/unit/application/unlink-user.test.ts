@@ -34,7 +34,7 @@ describe("unlink user: errors", () => {
   });
 });
 
-describe("unlink user (SPEC §8)", () => {
+describe("unlink user (§8)", () => {
   it("removes the link and the directory entry, keeps the contact, audits", async () => {
     const { app } = harness();
     const linked = await login(app, 1, 5, { email: "a@x.org" });

@@ -112,7 +112,7 @@ describe("user events: the trigger recorded", () => {
   );
 });
 
-describe("user events: user directory (SPEC §5)", () => {
+describe("user events: user directory (§5)", () => {
   it("stores every field of a new user", async () => {
     const { app } = harness();
     await login(app, 1, 5, {

@@ -26,7 +26,7 @@ const LINKING: Record<UserEvent, PolicyAction> = {
   sync: "ensure-link",
 };
 
-/** SPEC §5, written out cell by cell. */
+/** §5, written out cell by cell. */
 const TABLE: Record<CmsKind, Record<UserEvent, PolicyAction>> = {
   drupal: LINKING,
   backdrop: LINKING,
@@ -46,7 +46,7 @@ const CASES = CMS_KINDS.flatMap((cms) =>
   EVENTS.map((event) => [cms, event, TABLE[cms][event]] as const),
 );
 
-describe("CMS policy (SPEC §5)", () => {
+describe("CMS policy (§5)", () => {
   it("has a row for every CMS and a cell for every event", () => {
     expect(Object.keys(CMS_POLICY).sort()).toEqual([...CMS_KINDS].sort());
     for (const cms of CMS_KINDS) {
@@ -54,7 +54,7 @@ describe("CMS policy (SPEC §5)", () => {
     }
   });
 
-  it("reads Joomla's single name field as the person's name, and no other CMS's (SPEC §11)", () => {
+  it("reads Joomla's single name field as the person's name, and no other CMS's (§11)", () => {
     for (const cms of CMS_KINDS) {
       expect(nameSourceOf(cms)).toBe(cms === "joomla" ? "single-name-field" : "first-and-last");
     }

@@ -23,7 +23,7 @@ const report = (counts: Partial<SyncReport>): SyncReport => {
   return r;
 };
 
-describe("syncSummary (SPEC §9)", () => {
+describe("syncSummary (§9)", () => {
   it("reads the spec's example", () => {
     expect(syncSummary(report({ alreadyLinked: 1, matched: 1, created: 1 }))).toBe(
       "Checked 3 user records. Found 2 matching contact records. Created 1 new contact record.",

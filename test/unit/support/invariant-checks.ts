@@ -15,7 +15,7 @@ import {
 /**
  * The invariants checked after every step of the property test. Each check answers a list of
  * violations (empty when it holds), worded so that a shrunk counterexample explains itself.
- * The expectations are computed from SPEC.md here, not with civilink's own domain helpers.
+ * The expectations are computed from docs/behaviour.md here, not with civilink's own domain helpers.
  */
 
 /** What one step did: the store before and after, and how each of its events was answered. */
@@ -42,7 +42,7 @@ export function checkStep(step: StepRecord): string[] {
   ];
 }
 
-// --- SPEC §2, independently of src/domain/email.ts ----------------------------------------
+// --- §2, independently of src/domain/email.ts ----------------------------------------
 
 export function isValidEmail(raw: string | undefined): boolean {
   const trimmed = (raw ?? "").trim();
@@ -53,7 +53,7 @@ export function isValidEmail(raw: string | undefined): boolean {
 
 const emailKey = (raw: string) => raw.trim().toLowerCase();
 
-/** The email of the user once the event's profile is merged into the stored user (SPEC §5). */
+/** The email of the user once the event's profile is merged into the stored user (§5). */
 const mergedEmail = (pre: StoreSnapshot, user: UserRef, profile: UserProfile) =>
   "email" in profile ? profile.email : userOf(pre, user.domainId, user.userId)?.email;
 
@@ -98,7 +98,7 @@ export function checkOneLinkPerUserAndContact(snapshot: StoreSnapshot): string[]
   return violations;
 }
 
-/** Ensure-link never picks a trashed contact and a linked one cannot be trashed (SPEC §3, §8). */
+/** Ensure-link never picks a trashed contact and a linked one cannot be trashed (§3, §8). */
 export function checkNoLinkToTrashedContact(snapshot: StoreSnapshot): string[] {
   return snapshot.links
     .filter((link) => contactOf(snapshot, link.contactId)?.isDeleted !== false)
@@ -134,7 +134,7 @@ function checkNoContactCreatedForLinkedUser(step: StepRecord): string[] {
   return violations;
 }
 
-// --- 3. nothing is written for a user event without a valid email (SPEC §2) -----------------
+// --- 3. nothing is written for a user event without a valid email (§2) -----------------
 
 function checkNothingWrittenWithoutValidEmail(step: StepRecord): string[] {
   const { pre, post } = step;

@@ -25,7 +25,7 @@ export const MAX_CONTACT_ID = 8;
 /** The shared addresses; variants differ only in casing and surrounding whitespace. */
 export const EMAIL_POOL = ["ann@x.org", "bob@y.org", "cy@x.org", "dee@z.org"] as const;
 
-/** Not addresses at all (SPEC §2): empty, blank, or malformed. */
+/** Not addresses at all (§2): empty, blank, or malformed. */
 export const BAD_EMAILS = [
   "",
   "   ",

@@ -48,7 +48,7 @@ function civilink_event_route( $event, $user_id ) {
 }
 
 /**
- * What civilink is told about a user: the profile of API.md's user events.
+ * What civilink is told about a user: the profile of docs/contract.md's user events.
  *
  * @param WP_User $user The user.
  * @return array{email: string, username: string, firstName: string, lastName: string}

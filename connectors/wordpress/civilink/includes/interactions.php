@@ -17,7 +17,7 @@ function civilink_interaction_kinds() {
 }
 
 /**
- * Records an interaction of the logged-in user: they are linked to a contact (SPEC §5).
+ * Records an interaction of the logged-in user: they are linked to a contact (§5).
  *
  * @param string $kind profile, contribution, membership, event or other.
  * @return array|true|WP_Error civilink's answer (with `contactId`) when delivered now, true when
@@ -44,7 +44,7 @@ function civilink_record_interaction( $kind ) {
 
 /**
  * Records an interaction of a visitor without an account: a contact is found by email or
- * created, no link is written (SPEC §5).
+ * created, no link is written (§5).
  *
  * @param string $kind       profile, contribution, membership, event or other.
  * @param string $email      The visitor's email address.

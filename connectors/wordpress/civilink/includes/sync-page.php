@@ -179,7 +179,7 @@ function civilink_ajax_sync_status() {
 /**
  * What the page's script needs of a job; `html` is the summary notice once it ended.
  *
- * @param array $job API.md's SyncJob.
+ * @param array $job docs/contract.md's SyncJob.
  * @return array
  */
 function civilink_sync_job_for_browser( $job ) {
@@ -202,9 +202,9 @@ function civilink_sync_job_for_browser( $job ) {
 }
 
 /**
- * The notice with a finished job's summary (SPEC §9), as CiviCRM's own screen shows it.
+ * The notice with a finished job's summary (§9), as CiviCRM's own screen shows it.
  *
- * @param array $job API.md's SyncJob, finished.
+ * @param array $job docs/contract.md's SyncJob, finished.
  */
 function civilink_render_sync_result( $job ) {
 	$succeeded = 'succeeded' === $job['status'];

@@ -1,7 +1,7 @@
 <?php
 /**
  * "Synchronize Users to Contacts": the site's users go to civilink's user directory, then
- * civilink links every one of them (SPEC §9).
+ * civilink links every one of them (§9).
  *
  * @package civilink
  */
@@ -215,7 +215,7 @@ function civilink_send_all_users() {
  * Starts civilink's sync job of this site's domain.
  *
  * @param bool $dry_run Report only, write nothing.
- * @return array|WP_Error The job (API.md's SyncJob).
+ * @return array|WP_Error The job (docs/contract.md's SyncJob).
  */
 function civilink_start_sync( $dry_run ) {
 	$response = civilink_request( 'POST', civilink_domain_path( '/sync' ), array( 'dryRun' => (bool) $dry_run ) );
@@ -296,7 +296,7 @@ function civilink_wait_for_sync_job( $job_id, $max_seconds ) {
  * the sync and waits for its end.
  *
  * @param array $args `dry_run` (default false): report only; `max_wait` in seconds (default 3600).
- * @return array|WP_Error The finished job (API.md's SyncJob, with `message`, the SPEC §9
+ * @return array|WP_Error The finished job (docs/contract.md's SyncJob, with `message`, the §9
  *                        summary, and `import`: what the directory import did), or why not.
  */
 function civilink_synchronize_users( $args = array() ) {

@@ -21,7 +21,7 @@ import { MemorySyncJobs } from "./memory-sync-jobs.js";
 import { MemoryUsers } from "./memory-users.js";
 
 export interface MemoryStoreOptions {
-  /** Domains present from the start (domain 1, as SPEC §1 wants). */
+  /** Domains present from the start (domain 1, as §1 wants). */
   domains?: Domain[];
 }
 

@@ -200,7 +200,7 @@ const WRITE = preparedStatement(
 );
 
 /**
- * The set-based batch work of SPEC §9: every method is one statement for the whole batch (the
+ * The set-based batch work of §9: every method is one statement for the whole batch (the
  * keys of a read passed as one array, a write's rows as one JSON parameter), so a batch costs
  * the same few round trips whatever its size.
  *

@@ -36,7 +36,7 @@ const STATEMENT_TIMEOUT = "57014";
 
 /** Codes of writes that lost a race and succeed when the transaction runs again. */
 const RETRYABLE_CODES = new Set([
-  "23505", // unique_violation: both link invariants of SPEC §1
+  "23505", // unique_violation: both link invariants of §1
   "40001", // serialization_failure
   "40P01", // deadlock_detected
 ]);

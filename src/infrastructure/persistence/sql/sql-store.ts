@@ -16,7 +16,7 @@ import { SyncJobSessions } from "./sync-job-sessions.js";
 
 export interface SqlStoreOptions {
   connection: SqlConnection;
-  /** Domains created when missing (domain 1, SPEC §1); existing ones are left as they are. */
+  /** Domains created when missing (domain 1, §1); existing ones are left as they are. */
   domains?: Domain[];
 }
 

@@ -95,7 +95,7 @@ async function syncFromCms(
   if (sync.report.failed > 0) process.exitCode = EXIT.someUsersFailed;
 }
 
-/** The SPEC §9 summary of the report, a sentence a line, then the first failures. */
+/** The §9 summary of the report, a sentence a line, then the first failures. */
 function writeSync({ dryRun, report, failures }: SyncResult) {
   if (dryRun) process.stdout.write("Dry run: nothing was written.\n");
   for (const line of syncSummaryLines(report)) process.stdout.write(`${line}\n`);

@@ -16,7 +16,7 @@ import {
 
 const contactParams = z.strictObject({ contactId: idString("contact") });
 
-/** `?email=` finds by email, as API.md has it; `?name=` searches names, a page at a time. */
+/** `?email=` finds by email, as docs/contract.md has it; `?name=` searches names, a page at a time. */
 const contactsQuery = z
   .strictObject({
     email: storableText(1000).exactOptional(),
@@ -119,7 +119,7 @@ export const contactRoutes = [
     method: "patch",
     path: "/v1/contacts/{contactId}",
     scope: "admin",
-    summary: "Edit a contact's names or primary email (a new primary email runs SPEC §7)",
+    summary: "Edit a contact's names or primary email (a new primary email runs §7)",
     tags: ["contacts"],
     params: contactParams,
     query: noQuery,

@@ -12,7 +12,7 @@ import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userEventRoutes } from "./user-event-routes.js";
 
 /**
- * Every route of API.md and those added for the admin console (docs/http.md), in the order the
+ * Every route of docs/contract.md and those added for the admin console (docs/http.md), in the order the
  * OpenAPI document lists them.
  */
 export const API_ROUTES: readonly RouteDefinition[] = [

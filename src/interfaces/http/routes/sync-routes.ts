@@ -7,7 +7,7 @@ import { httpErrorOf } from "../use-case-errors.js";
 
 const count = z.number().int().min(0);
 
-/** SyncJob of API.md. */
+/** SyncJob of docs/contract.md. */
 export const syncJobSchema = z.object({
   id: z.string(),
   domainId: z.number().int(),
@@ -63,7 +63,7 @@ export const syncRoutes = [
     path: "/v1/domains/{domainId}/sync",
     scope: "admin",
     summary:
-      "Start synchronizing every user of the domain's directory (SPEC §9) in the background; poll the job at Location",
+      "Start synchronizing every user of the domain's directory (§9) in the background; poll the job at Location",
     tags: ["sync"],
     params: domainParams,
     query: noQuery,

@@ -50,7 +50,9 @@ export const userDirectoryRoutes = [
         description: "The users imported and updated, and the lines rejected",
         schema: importResultSchema,
       },
-      400: { description: "ValidationFailed (a CSV header that is not the one of API.md)" },
+      400: {
+        description: "ValidationFailed (a CSV header that is not the one of docs/contract.md)",
+      },
       404: { description: "DomainNotFound" },
       415: { description: "UnsupportedMediaType" },
     },

@@ -27,7 +27,7 @@ export async function up(knex: Knex): Promise<void> {
       .references("id")
       .inTable("contacts")
       .onDelete("CASCADE");
-    /** The email key: trimmed and lower-cased (SPEC §2). */
+    /** The email key: trimmed and lower-cased (§2). */
     table.text("email").notNullable();
     table.boolean("is_primary").notNullable();
     table.text("location_type").notNullable();
