@@ -19,7 +19,7 @@ import type { SyncAlreadyRunning } from "../ports/sync-job-repository.js";
  * `UseCaseErrorKind` exhaustively: a kind added here and mapped nowhere fails to compile.
  *
  * Not an answer, so not listed: `StaleLocks`, ensure-link's signal to start again with fresh
- * locks, which `retryWhileStale` turns into `StoreFailed` before any use case answers.
+ * locks, which `retryOnStaleLocks` and `unlessStale` turn into `StoreFailed` before any use case answers.
  */
 
 export type {
