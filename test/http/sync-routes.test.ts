@@ -8,6 +8,7 @@ import { TOKENS } from "../../src/infrastructure/container/tokens.js";
 import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js";
 import { apiKey } from "../../src/interfaces/http/api-keys.js";
 import { startServer } from "../../src/interfaces/http/server.js";
+import { FaultyStore, type StoreCall } from "../support/faulty-store.js";
 import { errorOf, type Harness, ISO_TIME, makeHarness } from "./support/http-harness.js";
 
 const JOB_KEYS = [
@@ -374,9 +375,17 @@ describe("GET /v1/domains/{domainId}/sync-jobs", () => {
 describe("server shutdown", () => {
   const ADMIN = "admin-secret-for-shutdown";
 
-  /** A server on the memory store with a big directory; answers the job's state at close. */
-  async function serverWithJob(syncJobGraceMs?: number) {
-    const container = buildContainer({ store: "memory" });
+  /**
+   * A server on the memory store with a big directory; answers the job's state at close.
+   * `listingHeld`, when given, keeps the job's reads of the directory waiting until it settles.
+   */
+  async function serverWithJob(syncJobGraceMs?: number, listingHeld?: Promise<void>) {
+    const holdWhen = ({ repository, method }: StoreCall) =>
+      repository === "users" && method === "list" ? (listingHeld ?? null) : null;
+    const container = buildContainer({
+      store: "memory",
+      wrapStore: (store) => new FaultyStore(store, { holdWhen }),
+    });
     const store = container.get(TOKENS.Store);
     await bigDirectory(store, 3000);
     const server = await startServer({
@@ -413,7 +422,17 @@ describe("server shutdown", () => {
   });
 
   it("stops the jobs still running after the grace period: they end failed", async () => {
-    const { server, atClose } = await serverWithJob(0);
+    // The job waits on its first page of users until the shutdown stops it: it cannot end first.
+    let release = () => {};
+    const listingHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { server, atClose, useCases } = await serverWithJob(0, listingHeld);
+    const stopAll = useCases.startSyncJob.stopAll.bind(useCases.startSyncJob);
+    useCases.startSyncJob.stopAll = (reason) => {
+      stopAll(reason);
+      release();
+    };
     await server.stop();
     expect(atClose.job).toMatchObject({
       status: "failed",

@@ -21,14 +21,18 @@ export interface StoreCall {
 /** The error to reject a repository call with, or null to let it run. */
 export type FailWhen = (call: StoreCall) => Error | null;
 
+/** A promise to hold a repository call on until it settles, or null to let it run at once. */
+export type HoldWhen = (call: StoreCall) => Promise<void> | null;
+
 export interface FaultyStoreOptions {
   failWhen?: FailWhen | undefined;
+  holdWhen?: HoldWhen | undefined;
 }
 
 /**
  * A store that can be made to fail, around any store: while `offline`, every call answers
  * StoreUnavailable, as when its database went away; `failWhen` rejects the repository calls
- * it picks, as a driver error would. Handed to the container through `wrapStore`.
+ * it picks, as a driver error would; `holdWhen` keeps the ones it picks waiting. Handed to the container through `wrapStore`.
  */
 export class FaultyStore implements StoreRuntime {
   /** Set to simulate a store that went away: every call then answers StoreUnavailable. */
@@ -45,6 +49,7 @@ export class FaultyStore implements StoreRuntime {
         if (this.offline) throw new StoreUnavailableError("The store is offline.");
       },
       failWhen: options.failWhen ?? null,
+      holdWhen: options.holdWhen ?? null,
     };
     this.work = new FaultyUnitOfWork(inner, faults);
     this.syncJobs = offlineAware(inner.syncJobs, faults);
@@ -81,6 +86,7 @@ interface Faults {
   /** Throws StoreUnavailableError while the store is offline. */
   ensureOnline(): void;
   failWhen: FailWhen | null;
+  holdWhen: HoldWhen | null;
 }
 
 /** A unit of work whose repositories go through the faults, a dry run's as well. */
@@ -123,7 +129,7 @@ class FaultyUnitOfWork implements UnitOfWork {
     return guarded as Stores;
   }
 
-  /** Every method of the repository checks the offline switch, then asks `failWhen`. */
+  /** Every method of the repository checks the offline switch, asks `failWhen`, then `holdWhen`. */
   private guardedRepository<R extends object>(repository: keyof Stores, target: R): R {
     return new Proxy(target, {
       get: (object, property, receiver) => {
@@ -131,8 +137,10 @@ class FaultyUnitOfWork implements UnitOfWork {
         if (typeof value !== "function") return value;
         return async (...args: unknown[]) => {
           this.faults.ensureOnline();
-          const fault = this.faults.failWhen?.({ repository, method: String(property), args });
+          const call = { repository, method: String(property), args };
+          const fault = this.faults.failWhen?.(call);
           if (fault) throw fault;
+          await this.faults.holdWhen?.(call);
           return value.apply(object, args);
         };
       },
