@@ -9,6 +9,7 @@ import { resolveUseCases } from "../../src/infrastructure/container/use-cases.js
 import { apiKey } from "../../src/interfaces/http/api-keys.js";
 import { startServer } from "../../src/interfaces/http/server.js";
 import { FaultyStore, type StoreCall } from "../support/faulty-store.js";
+import { gate } from "../support/gate.js";
 import { errorOf, type Harness, ISO_TIME, makeHarness } from "./support/http-harness.js";
 
 const JOB_KEYS = [
@@ -423,15 +424,12 @@ describe("server shutdown", () => {
 
   it("stops the jobs still running after the grace period: they end failed", async () => {
     // The job waits on its first page of users until the shutdown stops it: it cannot end first.
-    let release = () => {};
-    const listingHeld = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const { server, atClose, useCases } = await serverWithJob(0, listingHeld);
+    const listing = gate();
+    const { server, atClose, useCases } = await serverWithJob(0, listing.opened);
     const stopAll = useCases.startSyncJob.stopAll.bind(useCases.startSyncJob);
     useCases.startSyncJob.stopAll = (reason) => {
       stopAll(reason);
-      release();
+      listing.open();
     };
     await server.stop();
     expect(atClose.job).toMatchObject({

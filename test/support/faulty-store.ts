@@ -32,7 +32,8 @@ export interface FaultyStoreOptions {
 /**
  * A store that can be made to fail, around any store: while `offline`, every call answers
  * StoreUnavailable, as when its database went away; `failWhen` rejects the repository calls
- * it picks, as a driver error would; `holdWhen` keeps the ones it picks waiting. Handed to the container through `wrapStore`.
+ * it picks, as a driver error would; `holdWhen` keeps the ones it picks waiting. Handed to
+ * the container through `wrapStore`.
  */
 export class FaultyStore implements StoreRuntime {
   /** Set to simulate a store that went away: every call then answers StoreUnavailable. */

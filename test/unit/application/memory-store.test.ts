@@ -12,6 +12,7 @@ import {
 } from "../../../src/index.js";
 import { aLink, anIndividual, T0 } from "../../support/builders.js";
 import { FaultyStore } from "../../support/faulty-store.js";
+import { gate } from "../../support/gate.js";
 import { expectErr, expectOk } from "../../support/results.js";
 
 const newStore = () => MemoryStore.create({ domains: [defaultDomain("drupal")] });
@@ -150,13 +151,10 @@ describe("MemoryStore transactions", () => {
   it("serialises transactions sharing a lock key, not the others", async () => {
     const store = newStore();
     const events: string[] = [];
-    let releaseFirst!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
+    const firstMayEnd = gate();
     const first = store.transaction({ emailKeys: ["a@x.org"] }, async () => {
       events.push("first:start");
-      await gate;
+      await firstMayEnd.opened;
       events.push("first:end");
       return ok(1);
     });
@@ -173,7 +171,7 @@ describe("MemoryStore transactions", () => {
     });
     await expectOk(other);
     expect(events).toEqual(["first:start", "other"]);
-    releaseFirst();
+    firstMayEnd.open();
     expect(await expectOk(second)).toBe(2);
     expect(await expectOk(first)).toBe(1);
     expect(events).toEqual(["first:start", "other", "first:end", "second"]);

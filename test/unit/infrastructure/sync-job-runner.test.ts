@@ -13,6 +13,7 @@ import {
   type SyncJobRun,
   storeUnavailable,
 } from "../../../src/index.js";
+import { gate } from "../../support/gate.js";
 
 const clock: Clock = { now: () => new Date("2024-01-01T00:00:00Z") };
 
@@ -83,12 +84,9 @@ async function readUntilStopped(run: SyncJobRun): Promise<string> {
 describe("InProcessSyncJobRunner", () => {
   it("runs a job in the background, keeps it until its ending is written, then lets it go", async () => {
     const { runner, job, recorded, stored } = await setUp();
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const work = gate();
     runner.start(job, async () => {
-      await released;
+      await work.opened;
       return SUCCEEDED;
     });
     expect(runner.running()).toEqual([job]);
@@ -99,7 +97,7 @@ describe("InProcessSyncJobRunner", () => {
     await sleep(10);
     expect(idle).toBe(false);
 
-    release();
+    work.open();
     await whenIdle;
     expect(runner.running()).toEqual([]);
     expect(recorded.finishes).toEqual([SUCCEEDED]);
