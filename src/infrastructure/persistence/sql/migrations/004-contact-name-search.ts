@@ -91,8 +91,19 @@ async function trigramSchema(knex: Knex): Promise<string | null> {
   return rows[0]?.schema ?? null;
 }
 
+/**
+ * Installed in `public` where there is one: an extension belongs to the schema it is created
+ * in, and one created in a civilink schema would go, with the trigram index of every other
+ * schema of the database, when that schema is dropped.
+ */
 async function installTrigrams(knex: Knex): Promise<string> {
-  await knex.raw("create extension if not exists pg_trgm");
+  try {
+    await knex.transaction((savepoint) =>
+      savepoint.raw("create extension if not exists pg_trgm with schema public"),
+    );
+  } catch {
+    await knex.raw("create extension if not exists pg_trgm");
+  }
   const schema = await trigramSchema(knex);
   if (schema === null) throw new Error("pg_trgm was not installed.");
   return schema;
