@@ -38,3 +38,15 @@ export function dedupeScore(rule: DedupeRule, person: PersonName, contact: Conta
 
 export const reachesThreshold = (rule: DedupeRule, person: PersonName, contact: Contact): boolean =>
   dedupeScore(rule, person, contact) >= rule.threshold;
+
+/**
+ * What a rule makes of every contact found by email, when the names cannot change it:
+ * "every" contact reaches the threshold when even one matching no name does, "none" does when
+ * even one matching both names misses it; null when the names decide.
+ */
+export function verdictWithoutNames(rule: DedupeRule): "every" | "none" | null {
+  const { email, firstName, lastName } = rule.weights;
+  if (email + Math.min(0, firstName) + Math.min(0, lastName) >= rule.threshold) return "every";
+  if (email + Math.max(0, firstName) + Math.max(0, lastName) < rule.threshold) return "none";
+  return null;
+}

@@ -17,6 +17,7 @@ import {
   type StoreError,
   type Stores,
   SynchronizeAllUsers,
+  type UndecidedBatch,
   type UnitOfWork,
   type Work,
 } from "../../src/index.js";
@@ -29,23 +30,24 @@ import type { MakeTwin as MakeSqlTwin, SqlTwin } from "./support/sql-twin.js";
  * §9: "The result must equal running ensure-link user by user, even though a SQL store
  * does it set-based." Random worlds (domains of every CMS with random dedupe rules, contacts
  * sharing a few addresses, trashed ones, Organizations and Households, links in this and
- * other domains, directory users with addresses in any casing and padding, invalid and
- * missing ones, names and Joomla's single name) are built twice from one seed. One twin is
- * synchronised in small batches, so that batch boundaries fall everywhere; the other in
- * batches of one user, each its own transaction. Dry runs, runs and re-runs must answer the
- * same and leave the same contacts (ids and every field), links, directory and audit log
- * behind.
+ * other domains, directory users with addresses in any casing and padding, Unicode
+ * whitespace and letters, invalid and missing ones, names and Joomla's single name) are built
+ * twice from one seed. One twin is synchronised in small batches, so that batch boundaries fall
+ * everywhere, decided by the store where it can (SQL); the other in batches of one user, each
+ * its own transaction, decided by `ensureLinks`, the reference. Dry runs, runs and re-runs must
+ * answer the same and leave the same contacts (ids and every field), links, directory and audit
+ * log behind.
  */
 
 const T1 = new Date("2024-05-06T07:08:09.010Z");
 const clock: Clock = { now: () => T1 };
 
-const KEYS = ["a@x.org", "b@x.org", "cc@y.org", "d@y.org"];
+const KEYS = ["a@x.org", "b@x.org", "cc@y.org", "d@y.org", "zoë@ünï.org"];
 const OTHER_KEYS = ["z@z.org"];
 const USER_IDS = { min: 1, max: 40 };
 const DOMAIN_IDS = [1, 2, 3] as const;
 
-const padding = fc.constantFrom("", "", " ", "  ", "\t");
+const padding = fc.constantFrom("", "", " ", "  ", "\t", "\u00a0", "\u2003", "\u3000");
 const validEmail = fc
   .tuple(padding, fc.mixedCase(fc.constantFrom(...KEYS)), padding)
   .map(([before, address, after]) => `${before}${address}${after}`);
@@ -66,6 +68,9 @@ const aName = fc.constantFrom(
   "O'Hara",
   'Zoë "Z" {x},\\y',
   "NULL",
+  "\u00a0Ann\u2003",
+  "ZOË",
+  " zoë\u3000",
 );
 const joomlaName = fc.constantFrom(
   undefined,
@@ -99,14 +104,21 @@ function withoutUndefined<T extends object>(fields: T): WithoutUndefined<T> {
   ) as WithoutUndefined<T>;
 }
 
-const dedupeRule: fc.Arbitrary<DedupeRule> = fc.record({
-  weights: fc.record({
-    email: fc.constantFrom(0, 10),
-    firstName: fc.constantFrom(0, 5),
-    lastName: fc.constantFrom(0, 5),
-  }),
-  threshold: fc.constantFrom(0, 10, 10, 15, 20),
-});
+/** The default rule often (the store decides its batches), else any: names may decide, or none reach. */
+const dedupeRule: fc.Arbitrary<DedupeRule> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(DEFAULT_RULE) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      weights: fc.record({
+        email: fc.constantFrom(0, 10),
+        firstName: fc.constantFrom(0, 5),
+        lastName: fc.constantFrom(0, 5),
+      }),
+      threshold: fc.constantFrom(0, 10, 10, 15, 20),
+    }),
+  },
+);
 
 const CMS_KINDS: CmsKind[] = ["drupal", "backdrop", "wordpress", "joomla", "standalone"];
 
@@ -241,26 +253,66 @@ async function seed(twin: Twin, world: World): Promise<void> {
   });
 }
 
-/** A unit of work that records the locks of every transaction it runs, dry runs' too. */
+/** What the store answered to a batch it was asked to decide, under which locks. */
+export interface StoreCall {
+  locks: LockKeys;
+  answer: "decided" | UndecidedBatch | "failed";
+}
+
+/**
+ * A unit of work that records the locks of every transaction it runs and every batch it asks
+ * the store to decide, with the store's answer, dry runs' too.
+ */
 export class RecordingUnitOfWork implements UnitOfWork {
   constructor(
     private readonly inner: UnitOfWork,
     readonly transactions: LockKeys[] = [],
+    readonly storeCalls: StoreCall[] = [],
   ) {}
+
+  /** The locks of every batch tried: in the store when it decides batches, else in transactions. */
+  get attempts(): LockKeys[] {
+    return this.storeCalls.length > 0
+      ? this.storeCalls.map((call) => call.locks)
+      : this.transactions;
+  }
+
+  /** Runs before every batch is tried, in a transaction or by the store. */
+  protected async beforeAttempt(): Promise<void> {}
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
     this.transactions.push(locks);
-    return this.inner.transaction(locks, work);
+    return new ResultAsync(this.beforeAttempt().then(() => this.inner.transaction(locks, work)));
   }
 
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
-    return this.inner.read(work);
+    return this.inner.read((stores) => work(this.recording(stores)));
   }
 
   discarding<T, E>(
     work: (uow: UnitOfWork) => Promise<Result<T, E>>,
   ): ResultAsync<T, E | StoreError> {
-    return this.inner.discarding((uow) => work(new RecordingUnitOfWork(uow, this.transactions)));
+    return this.inner.discarding((uow) =>
+      work(new RecordingUnitOfWork(uow, this.transactions, this.storeCalls)),
+    );
+  }
+
+  private recording(stores: Stores): Stores {
+    const { decided } = stores;
+    if (!decided) return stores;
+    return {
+      ...stores,
+      decided: {
+        linkListed: async (locks, ...rest) => {
+          const call: StoreCall = { locks, answer: "failed" };
+          this.storeCalls.push(call);
+          await this.beforeAttempt();
+          const decision = await decided.linkListed(locks, ...rest);
+          call.answer = decision.kind === "decided" ? "decided" : decision.reason;
+          return decision;
+        },
+      },
+    };
   }
 }
 
@@ -400,11 +452,28 @@ class MemoryTwin implements Twin, UnitOfWork {
 
 export const memoryTwin: MakeTwin = async () => new MemoryTwin();
 
-const sync = (uow: UnitOfWork, batchSize: number, domainId: DomainId, dryRun: boolean) =>
-  new SynchronizeAllUsers(uow, clock, { batchSize }).execute({ domainId, dryRun });
+/** A sync in batches, decided by the store where it can, or by `ensureLinks` alone (`reference`). */
+const sync = (
+  uow: UnitOfWork,
+  batchSize: number,
+  domainId: DomainId,
+  dryRun: boolean,
+  reference = batchSize === 1,
+) =>
+  new SynchronizeAllUsers(uow, clock, { batchSize, decideInStore: !reference }).execute({
+    domainId,
+    dryRun,
+  });
+
+/** How often the store answered each way, over all the worlds of one store's property run. */
+type Tally = Map<StoreCall["answer"], number>;
+
+function tallyOf(tally: Tally, calls: readonly StoreCall[]) {
+  for (const { answer } of calls) tally.set(answer, (tally.get(answer) ?? 0) + 1);
+}
 
 /** Checks one world; throws on the first difference. */
-async function checkWorld(batchedTwin: Twin, singleTwin: Twin, world: World) {
+async function checkWorld(batchedTwin: Twin, singleTwin: Twin, world: World, tally: Tally) {
   await seed(batchedTwin, world);
   await seed(singleTwin, world);
   const batched = new RecordingUnitOfWork(batchedTwin.store);
@@ -431,16 +500,24 @@ async function checkWorld(batchedTwin: Twin, singleTwin: Twin, world: World) {
   expect(rerun.report).toMatchObject({ matched: 0, created: 0 });
   expect(await batchedTwin.everything()).toEqual(await singleTwin.everything());
 
-  // Batched for real: one transaction per batch, each under all its keys; one per user else.
+  // Batched for real: each batch decided in one store call or one transaction, under all its
+  // keys (a batch the store leaves undecided takes both); one transaction per user else.
   const batches = Math.ceil(inDomain / world.batchSize);
-  expect(batched.transactions).toHaveLength(3 * batches);
+  const undecided = batched.storeCalls.filter((call) => call.answer !== "decided");
+  expect(batched.attempts).toHaveLength(3 * batches);
+  expect(batched.transactions).toHaveLength(
+    batched.storeCalls.length === 0 ? 3 * batches : undecided.length,
+  );
+  expect(undecided.every((call) => call.answer !== "failed")).toBe(true);
+  expect(single.storeCalls).toEqual([]);
   expect(single.transactions).toHaveLength(3 * inDomain);
+  tallyOf(tally, batched.storeCalls);
   const keyOf = new Map(
     world.users
       .filter((user) => user.domainId === domainId)
       .map((user) => [user.userId, Email.parse(user.email).map((email) => email.key)]),
   );
-  for (const locks of [...batched.transactions, ...single.transactions]) {
+  for (const locks of [...batched.attempts, ...batched.transactions, ...single.transactions]) {
     expect(locks.users?.length ?? 0).toBeLessThanOrEqual(world.batchSize);
     for (const user of locks.users ?? []) {
       const key = keyOf.get(user.userId);
@@ -474,8 +551,84 @@ function linkedContacts(twin: Twin) {
   });
 }
 
+const individual = (emails: string[], names: { firstName?: string; lastName?: string } = {}) => ({
+  contact: {
+    contactType: "Individual" as ContactType,
+    ...names,
+    displayName: [names.firstName, names.lastName].filter(Boolean).join(" ") || (emails[0] ?? ""),
+    emails: emails.map((email, index) => ({ email, isPrimary: index === 0, locationType: "Home" })),
+  },
+  trashed: false,
+});
+
 /**
- * A unit of work on which, just before the first transaction, another client deletes user 2
+ * One world for every branch: in batches of 4, the first user of a@x.org takes its primary
+ * match, the second the non-primary one, the third a new contact, then an invalid email; a
+ * trashed and an Organization match that are no candidates, a non-ASCII key matching a contact
+ * linked in another domain only, a user already linked, one without email; then a contact of
+ * two keys of one batch (the store leaves that batch to ensureLinks) and names padded with
+ * Unicode whitespace. The same directory in all three domains: the default rule in domain 1,
+ * names deciding in domain 2, no contact reaching the threshold in domain 3.
+ */
+const EVERY_BRANCH: World = {
+  domains: [
+    { id: 1, name: "Default rule", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
+    {
+      id: 2,
+      name: "Names decide",
+      cms: "joomla",
+      syncCmsEmail: true,
+      dedupeRule: { weights: { email: 10, firstName: 5, lastName: 0 }, threshold: 15 },
+    },
+    {
+      id: 3,
+      name: "None reach",
+      cms: "wordpress",
+      syncCmsEmail: false,
+      dedupeRule: { weights: { email: 0, firstName: 0, lastName: 5 }, threshold: 10 },
+    },
+  ],
+  contacts: [
+    individual(["b@x.org", "a@x.org"], { firstName: "Ann" }),
+    individual(["a@x.org"], { firstName: "Ann" }),
+    { ...individual(["b@x.org"]), trashed: true },
+    {
+      contact: { ...individual(["b@x.org"]).contact, contactType: "Organization" },
+      trashed: false,
+    },
+    individual(["cc@y.org", "d@y.org"]),
+    individual(["zoë@ünï.org"], { lastName: "Zoë" }),
+    individual(["a@x.org"]),
+  ],
+  links: [
+    ...DOMAIN_IDS.map((domainId) => ({ domainId, userId: 7, contact: 6, ufName: "a@x.org" })),
+    { domainId: 2, userId: 30, contact: 5, ufName: "zoë@ünï.org" },
+    { domainId: 3, userId: 30, contact: 5, ufName: "zoë@ünï.org" },
+  ],
+  users: DOMAIN_IDS.flatMap((domainId) =>
+    (
+      [
+        { email: "A@x.org ", firstName: "ann" },
+        { email: "\u00a0a@X.org", name: "Ann Hara" },
+        { email: "a@x.org", firstName: "\u2003Ann\u00a0" },
+        { email: "not-an-email" },
+        { email: "b@x.org" },
+        { email: "ZOË@ÜNÏ.org\u3000", lastName: "ZOË" },
+        { email: "a@x.org" },
+        {},
+        { email: "cc@y.org" },
+        { email: "d@y.org" },
+        { email: "e@y.org", firstName: "\u3000Zoë", lastName: "O'Hara\u2003" },
+        { email: " e@y.org", name: "Hara, Zoë" },
+      ] satisfies Omit<CmsUser, "domainId" | "userId">[]
+    ).map((profile, index): CmsUser => ({ domainId, userId: index + 1, ...profile })),
+  ),
+  syncDomain: 1,
+  batchSize: 4,
+};
+
+/**
+ * A unit of work on which, just before the first batch is tried, another client deletes user 2
  * and moves user 3 to an address of a key nobody locked yet.
  */
 class Interfering extends RecordingUnitOfWork {
@@ -485,20 +638,17 @@ class Interfering extends RecordingUnitOfWork {
     super(store);
   }
 
-  override transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
-    if (this.interfered) return super.transaction(locks, work);
+  protected override async beforeAttempt(): Promise<void> {
+    if (this.interfered) return;
     this.interfered = true;
-    const interfere = async () => {
-      await write(this.store, async (stores) => {
-        await stores.users.remove(1, 2);
-        await stores.users.put({ domainId: 1, userId: 3, email: " Moved@Elsewhere.org " });
-      });
-    };
-    return new ResultAsync(interfere().then(() => super.transaction(locks, work)));
+    await write(this.store, async (stores) => {
+      await stores.users.remove(1, 2);
+      await stores.users.put({ domainId: 1, userId: 3, email: " Moved@Elsewhere.org " });
+    });
   }
 }
 
-async function checkInterference(batchedTwin: Twin, singleTwin: Twin) {
+async function checkInterference(batchedTwin: Twin, singleTwin: Twin, decidesInStore: boolean) {
   const world: World = {
     domains: [
       { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
@@ -517,7 +667,11 @@ async function checkInterference(batchedTwin: Twin, singleTwin: Twin) {
   expect(run).toEqual(runByUser);
   expect(run.failures).toEqual([{ userId: 2, reason: "The user was deleted during the sync." }]);
   expect(run.report).toMatchObject({ checked: 4, created: 3, failed: 1 });
-  // The first try found user 3 under a key it did not lock and started again with it locked.
+  // The store found the batch changed and left it; the first transaction found user 3 under
+  // a key it did not lock and started again with it locked.
+  expect(batched.storeCalls.map((call) => call.answer)).toEqual(
+    decidesInStore ? ["users-changed"] : [],
+  );
   expect(batched.transactions.map((locks) => [...(locks.emailKeys ?? [])].sort())).toEqual([
     ["a@x.org"],
     ["a@x.org", "moved@elsewhere.org"],
@@ -562,7 +716,7 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
     expect(run.report).toMatchObject({ checked: 10, created: 9, failed: 1 });
     expect(run.failures).toEqual([{ userId: 6, reason: "The store failed." }]);
     // Batches of users 1-4 and 9-10 whole; users 5-8 again one by one after their batch failed.
-    expect(batched.transactions.map((locks) => locks.users?.map((user) => user.userId))).toEqual([
+    expect(batched.attempts.map((locks) => locks.users?.map((user) => user.userId))).toEqual([
       [1, 2, 3, 4],
       [5, 6, 7, 8],
       [5],
@@ -580,7 +734,11 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
 /** More runs for a local hunt: `SYNC_DIFF_RUNS=500 npx vitest run test/contract/sync-differential…`. */
 const NUM_RUNS = Number(process.env.SYNC_DIFF_RUNS ?? 30);
 
-export function describeSyncDifferential(storeName: string, makeTwin: MakeTwin) {
+export function describeSyncDifferential(
+  storeName: string,
+  makeTwin: MakeTwin,
+  decidesInStore: boolean,
+) {
   describe(`a sync in batches equals ensure-link user by user on ${storeName} (§9)`, () => {
     let batched: Twin;
     let single: Twin;
@@ -594,20 +752,31 @@ export function describeSyncDifferential(storeName: string, makeTwin: MakeTwin) 
     it(
       "on random directories and contacts, in batches of 3 to 7 users against batches of one",
       async () => {
+        const tally: Tally = new Map();
         await fc.assert(
-          fc.asyncProperty(world, (drawn) => checkWorld(batched, single, drawn)),
+          fc.asyncProperty(world, (drawn) => checkWorld(batched, single, drawn, tally)),
           { numRuns: NUM_RUNS },
         );
+        if (!decidesInStore) expect(tally).toEqual(new Map());
       },
       Math.max(120_000, NUM_RUNS * 3_000),
     );
+
+    it("reaches every branch of the store's decision and every guard that leaves a batch to ensureLinks", async () => {
+      const tally: Tally = new Map();
+      for (const syncDomain of DOMAIN_IDS) {
+        await checkWorld(batched, single, { ...EVERY_BRANCH, syncDomain }, tally);
+      }
+      const answers = decidesInStore ? ["decided", "names-decide", "shared-candidate"] : [];
+      expect([...tally.keys()].sort()).toEqual(answers);
+    });
 
     it("runs a batch that fails again user by user: the bad user fails with its reason, the others are linked", async () => {
       await checkFallback(batched, single);
     });
 
     it("reads the batch's users again under its locks: a deleted one fails, a moved one is locked anew", async () => {
-      await checkInterference(batched, single);
+      await checkInterference(batched, single, decidesInStore);
     });
   });
 }

@@ -30,6 +30,7 @@ const MIGRATIONS = [
   "003-lean-link-writes",
   "004-contact-name-search",
   "005-outbox-by-user",
+  "006-link-listed-users",
 ];
 /** knex's own bookkeeping, which stays after a rollback. */
 const KNEX_TABLES = ["knex_migrations", "knex_migrations_lock"];
@@ -228,9 +229,17 @@ async function indexesOf(probe: Probe, table: string): Promise<string[]> {
   return rows.map((row) => String(row.indexname));
 }
 
+async function functionsOf(probe: Probe): Promise<string[]> {
+  const rows = await probe.rows(
+    `select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = current_schema() order by p.proname`,
+  );
+  return rows.map((row) => String(row.proname));
+}
+
 function describeMigrations(name: string, engine: Engine) {
   describe(`migrations on ${name}`, () => {
-    it("004 folds the names of the contacts already there, and 005 indexes the outbox by user", async () => {
+    it("004 folds the names of the contacts already there, 005 indexes the outbox by user, 006 adds the batch function", async () => {
       const { knex: knexOf, probe } = await engine.fresh();
       const db = knexOf();
       await db.migrate.latest({ migrationSource: migrationsUpTo("003-lean-link-writes") });
@@ -263,6 +272,13 @@ function describeMigrations(name: string, engine: Engine) {
       // A trigram index only where pg_trgm is: the test PostgreSQL has it, PGlite does not.
       const trigrams = (await indexesOf(probe, "contacts")).includes("contacts_by_folded_name");
       expect(trigrams).toBe(name === "postgres");
+      // pg_trgm outside the schema: dropping the schema must not take other schemas' indexes.
+      const extension = await probe.rows(
+        `select n.nspname = current_schema() as here from pg_extension e
+           join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`,
+      );
+      expect(extension).toEqual(name === "postgres" ? [{ here: false }] : []);
+      expect(await functionsOf(probe)).toEqual(["civilink_link_listed"]);
     });
 
     it("create every table with its key constraints, roll back to nothing and migrate again", async () => {
@@ -276,6 +292,7 @@ function describeMigrations(name: string, engine: Engine) {
 
       await store.rollbackAll();
       expect(await tablesOf(probe)).toEqual(KNEX_TABLES);
+      expect(await functionsOf(probe)).toEqual([]);
       expect(await migrationsRun(probe)).toEqual([]);
 
       await store.migrate();

@@ -8,6 +8,7 @@ export * from "./id-generator.js";
 export * from "./link-repository.js";
 export * from "./outbox.js";
 export * from "./page.js";
+export * from "./store-decided-links.js";
 export * from "./store-errors.js";
 export * from "./sync-job-repository.js";
 export * from "./sync-job-runner.js";

@@ -6,6 +6,7 @@ import type { ContactRepository } from "./contact-repository.js";
 import type { DomainRepository } from "./domain-repository.js";
 import type { LinkRepository } from "./link-repository.js";
 import type { Outbox } from "./outbox.js";
+import type { StoreDecidedLinks } from "./store-decided-links.js";
 import type { StoreError } from "./store-errors.js";
 import type { UserDirectory } from "./user-directory.js";
 import type { UserSnapshotReader } from "./user-snapshots.js";
@@ -22,6 +23,8 @@ export interface Stores {
   bulk: BulkLinkStore;
   /** A user's domain, entry and link in one statement (SQL); absent elsewhere. */
   snapshots?: UserSnapshotReader;
+  /** Ensure-link over a batch decided in one call by the store itself (SQL); absent elsewhere. */
+  decided?: StoreDecidedLinks;
 }
 
 /**
@@ -45,7 +48,10 @@ export interface UnitOfWork {
    * (`ConcurrentWriteError`) makes the whole work run again.
    */
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError>;
-  /** Runs reads outside any lock; cheaper than a transaction. */
+  /**
+   * Runs reads outside any lock; cheaper than a transaction. The store's own atomic calls
+   * (`Stores.decided`) run there too, each one its own transaction.
+   */
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError>;
   /**
    * Runs `work` against a unit of work whose writes are all discarded at the end, but

@@ -1,4 +1,4 @@
-import { err, errAsync, ok, type Result, ResultAsync } from "neverthrow";
+import { err, errAsync, ok, okAsync, type Result, ResultAsync } from "neverthrow";
 import {
   type CmsUser,
   countOutcome,
@@ -11,6 +11,7 @@ import {
   type SyncFailure,
   type SyncReport,
   syncSummary,
+  type UserId,
   type ValidationFailed,
 } from "../../domain/index.js";
 import { ensureLinkLocks, ensureLinks } from "../ensure-link/ensure-link.js";
@@ -25,6 +26,7 @@ import {
   stale,
 } from "../shared/retry-on-stale-locks.js";
 import type { SyncInterrupted } from "../shared/use-case-error.js";
+import { listedLocks, listedUsersOf } from "./listed-users.js";
 
 export interface SyncProgress {
   processed: number;
@@ -67,7 +69,14 @@ const VANISHED = "The user was deleted during the sync.";
 export interface SynchronizeAllUsersOptions {
   /** Users per batch, each batch one transaction (default 1,000). */
   batchSize?: number;
+  /**
+   * Whether a store that can decide a batch itself (`Stores.decided`) does (default true);
+   * false keeps every decision in `ensureLinks`, the reference the store must equal.
+   */
+  decideInStore?: boolean;
 }
+
+type RunOptions = Required<SynchronizeAllUsersOptions>;
 
 /**
  * Users per batch. A batch locks its users and their email keys (up to twice this many keys)
@@ -91,7 +100,7 @@ const KEPT_CHANGING = "The user's email kept changing during the sync.";
  * user, so that one bad user is counted as failed with its reason and the others are linked.
  */
 export class SynchronizeAllUsers {
-  private readonly batchSize: number;
+  private readonly options: RunOptions;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -102,14 +111,14 @@ export class SynchronizeAllUsers {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, not ${batchSize}.`);
     }
-    this.batchSize = batchSize;
+    this.options = { batchSize, decideInStore: options.decideInStore ?? true };
   }
 
   execute(input: SynchronizeAllUsersInput): ResultAsync<SyncResult, SynchronizeAllUsersError> {
     const invalid = checkIds({ domainId: input.domainId });
     if (invalid) return errAsync(invalid);
     const dryRun = input.dryRun === true;
-    const run = (uow: UnitOfWork) => new SyncRun(uow, this.clock, input, this.batchSize).run();
+    const run = (uow: UnitOfWork) => new SyncRun(uow, this.clock, input, this.options).run();
     const result = dryRun
       ? this.uow.discarding(run)
       : ResultAsync.fromSafePromise(run(this.uow)).andThen((outcome) => outcome);
@@ -123,11 +132,8 @@ export class SynchronizeAllUsers {
   }
 }
 
-/** A batch's users as read under its locks, and their outcomes, in the same order. */
-interface BatchDone {
-  users: CmsUser[];
-  outcomes: EnsureLinkOutcome[];
-}
+/** The outcome of each user of a batch still in the directory. */
+type BatchDone = Map<UserId, EnsureLinkOutcome["outcome"]>;
 
 class SyncRun {
   private report = emptySyncReport();
@@ -137,7 +143,7 @@ class SyncRun {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly input: SynchronizeAllUsersInput,
-    private readonly batchSize: number,
+    private readonly options: RunOptions,
   ) {}
 
   async run(): Promise<Result<{ report: SyncReport; failures: SyncFailure[] }, RunError>> {
@@ -150,7 +156,7 @@ class SyncRun {
     );
     if (start.isErr()) return err(start.error);
     const { domain, total } = start.value;
-    const limit = this.batchSize;
+    const limit = this.options.batchSize;
     const readPage = (after: number | null) =>
       this.uow.read(async (stores) =>
         ok(await stores.users.list(domain.id, after === null ? { limit } : { limit, after })),
@@ -195,9 +201,10 @@ class SyncRun {
 
   /**
    * Users of one page in one transaction, counts their outcomes, and answers the error that
-   * must stop the run, if any. The users are read again under the batch's locks; when one of
-   * them changed its email to a key the locks miss, the batch starts again with locks that
-   * cover it. A batch of many that cannot finish runs user by user instead; a single user that
+   * must stop the run, if any. A store that decides the batch itself does; else (or when it
+   * leaves the batch undecided) `ensureLinks` decides it over the users read again under the
+   * batch's locks; when one of them changed its email to a key the locks miss, the batch starts
+   * again with locks that cover it. A batch of many that cannot finish runs user by user instead; a single user that
    * cannot is counted as failed.
    */
   private async syncBatch(
@@ -206,8 +213,10 @@ class SyncRun {
     total: number,
   ): Promise<StoreError | null> {
     if (listed.length === 0) return null;
-    const result = await retryOnStaleLocks(listed, (lockFor) =>
-      this.attempt(domain, listed, lockFor),
+    const result = await this.decidedByStore(domain, listed).andThen((decided) =>
+      decided
+        ? okAsync(done(decided))
+        : retryOnStaleLocks(listed, (lockFor) => this.attempt(domain, listed, lockFor)),
     );
     if (result.isErr() && result.error.kind === "StoreUnavailable") return result.error;
     if (result.isOk() && result.value.kind === "done") {
@@ -226,6 +235,26 @@ class SyncRun {
     return null;
   }
 
+  /**
+   * The batch decided and written by the store in one call, under the locks of the listed
+   * users; null when the store cannot decide it (it then wrote nothing).
+   */
+  private decidedByStore(
+    domain: Domain,
+    listed: readonly CmsUser[],
+  ): ResultAsync<BatchDone | null, StoreError> {
+    if (!this.options.decideInStore) return okAsync(null);
+    return this.uow.read(async (stores): Promise<Result<BatchDone | null, never>> => {
+      if (!stores.decided) return ok(null);
+      const users = listedUsersOf(listed, domain.cms);
+      const decision = await stores.decided.linkListed(listedLocks(users), domain, users, {
+        trigger: "sync",
+        now: this.clock.now(),
+      });
+      return ok(decision.kind === "decided" ? decision.outcomes : null);
+    });
+  }
+
   /** One transaction over the batch, under the locks of `lockFor`. */
   private attempt(domain: Domain, listed: readonly CmsUser[], lockFor: readonly CmsUser[]) {
     const locks = ensureLinkLocks(lockFor);
@@ -242,17 +271,20 @@ class SyncRun {
           trigger: "sync",
           now: this.clock.now(),
         });
-        return ok(done({ users, outcomes }));
+        const byUser: BatchDone = new Map();
+        outcomes.forEach((outcome, index) => {
+          byUser.set((users[index] as CmsUser).userId, outcome.outcome);
+        });
+        return ok(done(byUser));
       },
     );
   }
 
   /** Counts the outcomes of a batch; a listed user no longer in the directory failed. */
-  private count(listed: readonly CmsUser[], { users, outcomes }: BatchDone, total: number) {
-    const outcomeOf = new Map(users.map((user, index) => [user.userId, outcomes[index]]));
+  private count(listed: readonly CmsUser[], outcomes: BatchDone, total: number) {
     for (const user of listed) {
-      const outcome = outcomeOf.get(user.userId);
-      if (outcome) this.report = countOutcome(this.report, outcome.outcome);
+      const outcome = outcomes.get(user.userId);
+      if (outcome) this.report = countOutcome(this.report, outcome);
       else this.fail(user, VANISHED);
       this.reportProgress(total);
     }

@@ -41,6 +41,12 @@ const RETRYABLE_CODES = new Set([
   "40P01", // deadlock_detected
 ]);
 
+/** Whether a driver error is a write that lost a race and succeeds when run again. */
+export const lostRace = (cause: unknown): boolean => {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" && RETRYABLE_CODES.has(code);
+};
+
 const UNAVAILABLE_MESSAGES = [
   "Connection terminated",
   "Client has encountered a connection error",

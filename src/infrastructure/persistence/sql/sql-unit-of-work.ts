@@ -14,6 +14,7 @@ import { SqlContacts } from "./sql-contacts.js";
 import { SqlDomains } from "./sql-domains.js";
 import { SqlAuditLog, SqlOutbox } from "./sql-journals.js";
 import { SqlLinks } from "./sql-links.js";
+import { SqlStoreDecidedLinks } from "./sql-store-decided-links.js";
 import { SqlUserSnapshots } from "./sql-user-snapshots.js";
 import { SqlUsers } from "./sql-users.js";
 
@@ -24,7 +25,7 @@ class RolledBack<T, E> extends Error {
   }
 }
 
-export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores => ({
+export const storesOn = (db: Knex, statistics = new TableStatistics(), locking = true): Stores => ({
   contacts: new SqlContacts(db),
   links: new SqlLinks(db),
   users: new SqlUsers(db),
@@ -33,6 +34,7 @@ export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores =
   outbox: new SqlOutbox(db),
   bulk: new SqlBulkLinks(db, statistics),
   snapshots: new SqlUserSnapshots(db),
+  decided: new SqlStoreDecidedLinks(db, statistics, locking),
 });
 
 /**
@@ -76,7 +78,7 @@ export class SqlUnitOfWork implements UnitOfWork {
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
       await this.beforeEach();
-      return work(storesOn(this.db, this.statistics));
+      return work(storesOn(this.db, this.statistics, this.locking));
     }, this.translate);
   }
 

@@ -4,6 +4,7 @@ import * as syncJobHeartbeat from "./002-sync-job-heartbeat.js";
 import * as leanLinkWrites from "./003-lean-link-writes.js";
 import * as contactNameSearch from "./004-contact-name-search.js";
 import * as outboxByUser from "./005-outbox-by-user.js";
+import * as linkListedUsers from "./006-link-listed-users.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-lean-link-writes": leanLinkWrites,
   "004-contact-name-search": contactNameSearch,
   "005-outbox-by-user": outboxByUser,
+  "006-link-listed-users": linkListedUsers,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
