@@ -1,97 +1,130 @@
 /**
- * SynchronizeAllUsers on PostgreSQL: the set-based path on --users N users (default 100,000),
- * with its peak RSS and the CPU time per user of this process and of the local PostgreSQL
- * server (on a machine whose cores both share, what bounds the speed), then batches of one user
- * (per user) and of the default size (set-based) on 10,000 users each, and their ratio.
- * Every run gets a fresh schema, seeded with bulk SQL and dropped at the end.
- *   npx tsx bench/sync.ts [--users N]        (BENCH_DATABASE_URL or TEST_DATABASE_URL)
+ * SynchronizeAllUsers on PostgreSQL against its plain-SQL floor, for each directory size
+ * (default 200,000 and 1,000,000 users):
+ *   - the floor (sync-floor.ts): the rows the sync writes, by plain INSERT … SELECT, timed
+ *     twice, before and after the sync, the faster one counting;
+ *   - the sync with its default options, its users/s and the process's peak RSS (sampled
+ *     every 50 ms);
+ *   - their ratio, and the CPU per user of this process and of the local PostgreSQL server
+ *     (cpu-time.ts) for both; then the targets, PASS or MISS.
+ * Every run gets a fresh schema migrated by civilink, seeded by `seedSyncDirectory` and dropped
+ * at the end; the floor's end state (rows and their digest) must be the sync's.
+ *   npx tsx bench/sync.ts [--users 200000,1000000] [--floor-group N]
+ *     --floor-group N: the floor in transactions of N users each (default: one for all)
+ *     (BENCH_DATABASE_URL or TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
  */
-import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import knex from "knex";
-import { createCivilink, SynchronizeAllUsers, systemClock } from "../src/index.js";
-import { seedSyncDirectory } from "../test/integration/support/sync-seed.js";
+import { SynchronizeAllUsers, systemClock } from "../src/index.js";
+import {
+  count,
+  cpuPerUser,
+  DATABASE_URL,
+  mb,
+  peakRssSampler,
+  seededStore,
+  shownUrl,
+} from "./bench-store.js";
 import { type CpuSeconds, cpuTime } from "./cpu-time.js";
+import { describeEndState, type EndState, endState, writeFloor } from "./sync-floor.js";
 
-const URL =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
-const { values } = parseArgs({ options: { users: { type: "string", default: "100000" } } });
-const USERS = Number(values.users);
-if (!Number.isInteger(USERS) || USERS < 1) throw new Error(`--users must be a positive integer`);
-const SUBSET = Math.min(10_000, USERS);
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "200000,1000000" },
+    "floor-group": { type: "string" },
+  },
+});
+const SIZES = values.users.split(",").map(Number);
+if (!SIZES.every((size) => Number.isInteger(size) && size > 0)) {
+  throw new Error("--users must be positive integers separated by commas");
+}
+const FLOOR_GROUP = values["floor-group"] === undefined ? null : Number(values["floor-group"]);
+if (FLOOR_GROUP !== null && !(Number.isInteger(FLOOR_GROUP) && FLOOR_GROUP > 0)) {
+  throw new Error("--floor-group must be a positive integer");
+}
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const DOMAIN_ID = 1;
+const TARGET_USERS = 200_000;
+const TARGET_RATIO = 2.5;
+const TARGET_RSS = 300 * 2 ** 20;
 
-interface Run {
-  usersPerSecond: number;
-  peakRss: number;
+interface Timed {
+  seconds: number;
   cpu: CpuSeconds;
+  state: EndState;
 }
 
-/** CPU time per user, in µs, of this process and of the database server. */
-function cpuPerUser({ node, database }: CpuSeconds, users: number): string {
-  const micros = (seconds: number) => ((seconds / users) * 1e6).toFixed(1);
-  const server =
-    database === null ? "not measured (no local PostgreSQL in /proc)" : `${micros(database)} µs`;
-  return `CPU per user: node ${micros(node)} µs, PostgreSQL ${server}`;
-}
-
-async function bench(users: number, setBased: boolean): Promise<Run> {
-  const schema = `bench_${randomBytes(4).toString("hex")}`;
-  const civilink = createCivilink({ store: "postgres", url: URL, schema, poolSize: 4 });
-  const sql = knex({
-    client: "pg",
-    connection: URL,
-    searchPath: [schema],
-    pool: { min: 0, max: 1 },
-  });
+async function floorRun(users: number): Promise<Timed> {
+  const store = await seededStore(users, 4);
   try {
-    const prepared = await civilink.store.prepare();
-    if (prepared.isErr()) throw new Error(JSON.stringify(prepared.error));
-    const seeding = performance.now();
-    await seedSyncDirectory(sql, users);
-    const seeded = ((performance.now() - seeding) / 1000).toFixed(1);
-
-    // Per user: batches of one user, each its own transaction.
-    const sync = new SynchronizeAllUsers(
-      civilink.store,
-      systemClock,
-      setBased ? {} : { batchSize: 1 },
-    );
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 100);
-    const started = performance.now();
     const spent = cpuTime();
-    const result = await sync.execute({ domainId: 1 });
-    const ms = performance.now() - started;
+    const started = performance.now();
+    await writeFloor(store.sql, DOMAIN_ID, users, FLOOR_GROUP);
+    const seconds = (performance.now() - started) / 1000;
     const cpu = spent();
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (result.isErr()) throw new Error(JSON.stringify(result.error));
-    const usersPerSecond = Math.round((users / ms) * 1000);
-    console.log(
-      `${setBased ? "set-based" : "per-user "}: ${users} users (seeded in ${seeded} s) synced in ${(ms / 1000).toFixed(2)} s = ${usersPerSecond} users/s, peak RSS ${mb(peakRss)}; ${result.value.message}`,
-    );
-    console.log(`  ${cpuPerUser(cpu, users)}`);
-    return { usersPerSecond, peakRss, cpu };
+    return { seconds, cpu, state: await endState(store.sql) };
   } finally {
-    await civilink.close();
-    await sql.raw("drop schema if exists ?? cascade", [schema]);
-    await sql.destroy();
+    await store.drop();
   }
 }
 
-console.log(`PostgreSQL ${URL.replace(/\/\/[^@/]*@/, "//…@")}`);
-const full = await bench(USERS, true);
+async function syncRun(users: number): Promise<Timed & { peakRss: number; message: string }> {
+  const store = await seededStore(users, 4);
+  try {
+    const sync = new SynchronizeAllUsers(store.civilink.store, systemClock);
+    const rss = peakRssSampler(50);
+    const spent = cpuTime();
+    const started = performance.now();
+    const result = await sync.execute({ domainId: DOMAIN_ID });
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = spent();
+    const peakRss = rss.stop();
+    if (result.isErr()) throw new Error(JSON.stringify(result.error));
+    const state = await endState(store.sql);
+    return { seconds, cpu, state, peakRss, message: result.value.message };
+  } finally {
+    await store.drop();
+  }
+}
+
+const perSecond = (users: number, seconds: number) =>
+  `${count(Math.round(users / seconds))} users/s`;
+const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
+
 console.log(
-  `set-based, ${USERS} users: ${full.usersPerSecond} users/s, peak RSS ${mb(full.peakRss)}; ${cpuPerUser(full.cpu, USERS)}`,
+  `PostgreSQL ${shownUrl(DATABASE_URL)}; floor: ${FLOOR_GROUP === null ? "one INSERT … SELECT over all users, one transaction" : `one INSERT … SELECT per ${count(FLOOR_GROUP)} users, a transaction each`}`,
 );
-const perUser = await bench(SUBSET, false);
-const setBased = await bench(SUBSET, true);
+const ratios = new Map<number, { ratio: number; peakRss: number }>();
+for (const users of SIZES) {
+  console.log(`\n${count(users)} users (load average ${loadavg()[0]?.toFixed(2)})`);
+  const first = await floorRun(users);
+  console.log(`  floor 1: ${first.seconds.toFixed(2)} s, ${perSecond(users, first.seconds)}`);
+  const sync = await syncRun(users);
+  console.log(
+    `  sync:    ${sync.seconds.toFixed(2)} s, ${perSecond(users, sync.seconds)}, peak RSS ${mb(sync.peakRss)}; ${sync.message}`,
+  );
+  const second = await floorRun(users);
+  console.log(`  floor 2: ${second.seconds.toFixed(2)} s, ${perSecond(users, second.seconds)}`);
+  const floor = first.seconds <= second.seconds ? first : second;
+  const ratio = sync.seconds / floor.seconds;
+  ratios.set(users, { ratio, peakRss: sync.peakRss });
+  console.log(
+    `  floor (faster of 2): ${floor.seconds.toFixed(2)} s; sync/floor ${ratio.toFixed(2)}×`,
+  );
+  console.log(`  floor ${cpuPerUser(floor.cpu, users)}`);
+  console.log(`  sync  ${cpuPerUser(sync.cpu, users)}`);
+  console.log(`  end state, floor: ${describeEndState(floor.state)}`);
+  console.log(`  end state, sync:  ${describeEndState(sync.state)}`);
+  const same = [first.state, second.state].every(
+    (state) => JSON.stringify(state) === JSON.stringify(sync.state),
+  );
+  console.log(`  end states ${same ? "identical" : "DIFFER"}`);
+}
+
+const target = ratios.get(TARGET_USERS);
+console.log();
 console.log(
-  `${SUBSET} users: per-user ${perUser.usersPerSecond} users/s, set-based ${setBased.usersPerSecond} users/s, ratio ${(setBased.usersPerSecond / perUser.usersPerSecond).toFixed(1)}×`,
+  target === undefined
+    ? `target ≤ ${TARGET_RATIO}× at ${count(TARGET_USERS)} users, peak RSS < ${mb(TARGET_RSS)}: not measured (no run of ${count(TARGET_USERS)} users)`
+    : `target ≤ ${TARGET_RATIO}× at ${count(TARGET_USERS)} users, peak RSS < ${mb(TARGET_RSS)}: ${target.ratio.toFixed(2)}×, ${mb(target.peakRss)} → ${verdict(target.ratio <= TARGET_RATIO && target.peakRss < TARGET_RSS)}`,
 );
