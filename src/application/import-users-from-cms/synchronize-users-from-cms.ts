@@ -5,6 +5,7 @@ import { checkIds } from "../shared/errors.js";
 import {
   SynchronizeAllUsers,
   type SynchronizeAllUsersError,
+  type SynchronizeAllUsersOptions,
   type SyncProgress,
   type SyncResult,
 } from "../synchronize-all-users/synchronize-all-users.js";
@@ -44,6 +45,7 @@ export class SynchronizeUsersFromCms {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly sources: CmsUserSources,
+    private readonly syncOptions: SynchronizeAllUsersOptions = {},
   ) {}
 
   execute(
@@ -78,7 +80,7 @@ export class SynchronizeUsersFromCms {
         ...(onImportProgress ? { onProgress: onImportProgress } : {}),
       })
       .andThen((imported) =>
-        new SynchronizeAllUsers(uow, this.clock)
+        new SynchronizeAllUsers(uow, this.clock, this.syncOptions)
           .execute({ domainId, ...(onSyncProgress ? { onProgress: onSyncProgress } : {}) })
           .andThen((sync) => ok({ imported, sync })),
       );

@@ -24,6 +24,7 @@ import { requireDomain } from "../shared/require-domain.js";
 import {
   isSyncInterrupted,
   SynchronizeAllUsers,
+  type SynchronizeAllUsersOptions,
 } from "../synchronize-all-users/synchronize-all-users.js";
 
 export type { SyncAlreadyRunning };
@@ -51,6 +52,7 @@ export class StartSyncJob {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly runner: SyncJobRunner,
+    private readonly syncOptions: SynchronizeAllUsersOptions = {},
   ) {}
 
   execute(input: StartSyncJobInput): ResultAsync<SyncJob, StartSyncJobError> {
@@ -104,7 +106,7 @@ export class StartSyncJob {
 
   /** The job's work: the sync, and its ending with what it had done when it could not finish. */
   private async synchronize(job: SyncJob, run: SyncJobRun): Promise<SyncJobEnding> {
-    const result = await new SynchronizeAllUsers(run.uow, this.clock).execute({
+    const result = await new SynchronizeAllUsers(run.uow, this.clock, this.syncOptions).execute({
       domainId: job.domainId,
       dryRun: job.dryRun,
       onProgress: ({ processed, total }, report) => run.progress({ processed, total, report }),

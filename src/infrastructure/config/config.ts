@@ -1,5 +1,9 @@
 import { err, ok, type Result } from "neverthrow";
 import { z } from "zod";
+import {
+  DEFAULT_SYNC_BATCH_SIZE,
+  MAX_SYNC_BATCH_SIZE,
+} from "../../application/synchronize-all-users/synchronize-all-users.js";
 import { CMS_KINDS, type CmsKind } from "../../domain/index.js";
 import type { StoreOptions } from "../container/composition-root.js";
 import { DEFAULT_POSTGRES_TIMEOUTS } from "../persistence/sql/sql-connection.js";
@@ -50,6 +54,12 @@ const environmentSchema = z.object({
   ),
   CIVILINK_DB_KEEPALIVE_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.keepAliveMs, 1),
   CIVILINK_API_KEYS: z.string().optional(),
+  CIVILINK_SYNC_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SYNC_BATCH_SIZE)
+    .default(DEFAULT_SYNC_BATCH_SIZE),
   CIVILINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   CIVILINK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(100),
   CIVILINK_HTTP_HEADERS_TIMEOUT_MS: positiveInteger(DEFAULT_HTTP_BOUNDS.headersTimeoutMs),
@@ -80,6 +90,8 @@ export interface Config {
   authFailuresPerMinute: number;
   http: HttpBounds;
   logLevel: string;
+  /** Users per sync batch, each one transaction holding their locks (docs/sync-in-the-store.md). */
+  syncBatchSize: number;
 }
 
 export interface InvalidConfig {
@@ -150,5 +162,6 @@ export function loadConfig(environment: Environment = process.env): Result<Confi
       maxHeaderBytes: env.CIVILINK_HTTP_MAX_HEADER_BYTES,
     },
     logLevel: env.CIVILINK_LOG_LEVEL,
+    syncBatchSize: env.CIVILINK_SYNC_BATCH_SIZE,
   });
 }

@@ -31,12 +31,14 @@ export type ContainerOptions = StoreOptions & {
   ids?: IdGenerator;
   /** Where CMS users are read from (default: the CMSes' own databases, through knex). */
   cmsUserSources?: CmsUserSources;
+  /** Users per sync batch (default `DEFAULT_SYNC_BATCH_SIZE`). */
+  syncBatchSize?: number;
 };
 
 /** The one place where ports meet adapters; tests, the server and the CLI all build here. */
 export function buildContainer(options: ContainerOptions): Container {
   const container = new Container();
-  const { ids, ...storeOptions } = options;
+  const { ids, syncBatchSize, ...storeOptions } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(storeOptions);
   bindUseCases(container, {
@@ -48,6 +50,7 @@ export function buildContainer(options: ContainerOptions): Container {
     // One per container: it keeps the jobs it runs, for whenIdle() at shutdown.
     syncJobRunner: new InProcessSyncJobRunner(store, store.syncJobs, clock),
     cmsUserSources: options.cmsUserSources ?? new SqlCmsUserSources(),
+    syncOptions: syncBatchSize === undefined ? {} : { batchSize: syncBatchSize },
   });
   return container;
 }

@@ -27,6 +27,7 @@ import {
   StartSyncJob,
   SyncContactEmail,
   SynchronizeAllUsers,
+  type SynchronizeAllUsersOptions,
   SynchronizeUsersFromCms,
   type SyncJobRepository,
   type SyncJobRunner,
@@ -52,6 +53,7 @@ export const USE_CASE_TABLE = WiringTable.over({
   syncJobs: adapter<SyncJobRepository>(),
   syncJobRunner: adapter<SyncJobRunner>(),
   cmsUserSources: adapter<CmsUserSources>(),
+  syncOptions: adapter<SynchronizeAllUsersOptions>(),
 })
   .shared("userEventHandler", ["unitOfWork", "clock"], UserEventHandler)
   .useCase("linkOnRegistration", ["userEventHandler"], LinkOnRegistration)
@@ -66,10 +68,10 @@ export const USE_CASE_TABLE = WiringTable.over({
   .useCase("trashContact", ["unitOfWork"], TrashContact)
   .useCase("restoreContact", ["unitOfWork"], RestoreContact)
   .useCase("putDomain", ["unitOfWork"], PutDomain)
-  .useCase("synchronizeAllUsers", ["unitOfWork", "clock"], SynchronizeAllUsers)
+  .useCase("synchronizeAllUsers", ["unitOfWork", "clock", "syncOptions"], SynchronizeAllUsers)
   .useCase(
     "startSyncJob",
-    ["unitOfWork", "syncJobs", "clock", "ids", "syncJobRunner"],
+    ["unitOfWork", "syncJobs", "clock", "ids", "syncJobRunner", "syncOptions"],
     StartSyncJob,
   )
   .useCase("getSyncJob", ["syncJobs"], GetSyncJob)
@@ -89,6 +91,6 @@ export const USE_CASE_TABLE = WiringTable.over({
   .useCase("importUsersFromCms", ["unitOfWork", "clock", "cmsUserSources"], ImportUsersFromCms)
   .useCase(
     "synchronizeUsersFromCms",
-    ["unitOfWork", "clock", "cmsUserSources"],
+    ["unitOfWork", "clock", "cmsUserSources", "syncOptions"],
     SynchronizeUsersFromCms,
   );

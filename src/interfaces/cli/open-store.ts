@@ -20,7 +20,11 @@ export interface OpenedStore {
  * every command does before its work.
  */
 export async function openStore(config: Config = cliConfig()): Promise<OpenedStore> {
-  const container = buildContainer({ ...config.store, cms: config.cms });
+  const container = buildContainer({
+    ...config.store,
+    cms: config.cms,
+    syncBatchSize: config.syncBatchSize,
+  });
   const store = container.get(TOKENS.Store);
   const prepared = await store.prepare();
   if (prepared.isErr()) {

@@ -99,6 +99,14 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("syncs in batches of 1,000 users by default, configurable up to 2,000", () => {
+    expect(loadConfig({})._unsafeUnwrap().syncBatchSize).toBe(1_000);
+    expect(loadConfig({ CIVILINK_SYNC_BATCH_SIZE: "250" })._unsafeUnwrap().syncBatchSize).toBe(250);
+    expect(loadConfig({ CIVILINK_SYNC_BATCH_SIZE: "2000" })._unsafeUnwrap().syncBatchSize).toBe(
+      2_000,
+    );
+  });
+
   it("refuses a headers timeout longer than the request timeout, naming both", () => {
     const error = loadConfig({
       CIVILINK_HTTP_HEADERS_TIMEOUT_MS: "20000",
@@ -121,6 +129,9 @@ describe("configuration from the environment", () => {
     [{ CIVILINK_CMS: "typo3" }, "CIVILINK_CMS"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ CIVILINK_DB_POOL_SIZE: "0" }, "CIVILINK_DB_POOL_SIZE"],
+    [{ CIVILINK_SYNC_BATCH_SIZE: "0" }, "CIVILINK_SYNC_BATCH_SIZE"],
+    [{ CIVILINK_SYNC_BATCH_SIZE: "2001" }, "CIVILINK_SYNC_BATCH_SIZE"],
+    [{ CIVILINK_SYNC_BATCH_SIZE: "1e3x" }, "CIVILINK_SYNC_BATCH_SIZE"],
     [{ CIVILINK_STORE: "postgres" }, "DATABASE_URL"],
     [{ CIVILINK_DB_CONNECT_TIMEOUT_MS: "0" }, "CIVILINK_DB_CONNECT_TIMEOUT_MS"],
     [{ CIVILINK_DB_QUERY_TIMEOUT_MS: "-1" }, "CIVILINK_DB_QUERY_TIMEOUT_MS"],
