@@ -278,7 +278,7 @@ function describeMigrations(name: string, engine: Engine) {
            join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`,
       );
       expect(extension).toEqual(name === "postgres" ? [{ here: false }] : []);
-      expect(await functionsOf(probe)).toEqual(["civilink_link_listed"]);
+      expect(await functionsOf(probe)).toEqual(["civilink_ascii_lower", "civilink_link_listed"]);
     });
 
     it("create every table with its key constraints, roll back to nothing and migrate again", async () => {

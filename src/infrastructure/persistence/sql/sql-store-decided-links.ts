@@ -7,37 +7,76 @@ import type {
   UndecidedBatch,
 } from "../../../application/ports/index.js";
 import {
+  DEFAULT_LOCATION_TYPE,
   type Domain,
+  displayNameFor,
   type EnsureLinkOutcome,
+  foldName,
   type LinkTrigger,
   type UserId,
   verdictWithoutNames,
 } from "../../../domain/index.js";
 import { LOCK_SPACE, lockBuckets } from "./advisory-locks.js";
-import type { JsonRow } from "./json-rows.js";
 import { preparedStatement } from "./prepared-statement.js";
-import { foldedNameColumns, num } from "./rows.js";
+import { num } from "./rows.js";
 import type { TableStatistics } from "./sql-bulk-links.js";
 import { lostRace } from "./sql-errors.js";
 
-/** The fields of `civilink_link_listed`'s listed users (migration 006), in its order. */
-const LISTED_FIELDS = {
-  ord: "int",
-  user_id: "bigint",
-  email: "text?",
-  first_name: "text?",
-  last_name: "text?",
-  name: "text?",
-  key: "text?",
-  uf_name: "text?",
-  contact_first: "text?",
-  contact_last: "text?",
-  contact_display: "text?",
-  first_folded: "text?",
-  last_folded: "text?",
-  display_folded: "text?",
-  location_type: "text?",
-} as const;
+/** A listed user as `civilink_link_listed` reads it (migration 006): what it can derive is left out. */
+interface ListedRow {
+  u: number;
+  e?: string;
+  f?: string;
+  l?: string;
+  n?: string;
+  v?: false;
+  k?: string;
+  a?: string;
+  cf?: string;
+  cl?: string;
+  cd?: string;
+  ff?: string;
+  fl?: string;
+  fd?: string;
+  lt?: string;
+}
+
+function isAscii(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) > 0x7f) return false;
+  }
+  return true;
+}
+
+/** The folded name where the function cannot fold it itself (not ASCII). */
+const foldedUnlessAscii = (name: string | undefined) =>
+  name === undefined || isAscii(name) ? undefined : foldName(name);
+
+function listedRow({ user, email, contact }: ListedUser): ListedRow {
+  const row: ListedRow = { u: user.userId };
+  if (user.email !== undefined) row.e = user.email;
+  if (user.firstName !== undefined) row.f = user.firstName;
+  if (user.lastName !== undefined) row.l = user.lastName;
+  if (user.name !== undefined) row.n = user.name;
+  if (!email || !contact) {
+    row.v = false;
+    return row;
+  }
+  if (email.key !== user.email) row.k = email.key;
+  if (email.address !== user.email) row.a = email.address;
+  if (contact.firstName !== user.firstName) row.cf = contact.firstName ?? "";
+  if (contact.lastName !== user.lastName) row.cl = contact.lastName ?? "";
+  if (contact.displayName !== displayNameFor(contact, email.key)) row.cd = contact.displayName;
+  const ff = foldedUnlessAscii(contact.firstName);
+  const fl = foldedUnlessAscii(contact.lastName);
+  const fd = foldedUnlessAscii(contact.displayName);
+  if (ff !== undefined) row.ff = ff;
+  if (fl !== undefined) row.fl = fl;
+  if (fd !== undefined) row.fd = fd;
+  const locationType = contact.emails[0]?.locationType;
+  if (locationType !== undefined && locationType !== DEFAULT_LOCATION_TYPE) row.lt = locationType;
+  return row;
+}
 
 const LINK_LISTED = preparedStatement(
   "civilink_link_listed",
@@ -45,30 +84,6 @@ const LINK_LISTED = preparedStatement(
 );
 
 const UNDECIDED = new Set<string>(["users-changed", "shared-candidate"] satisfies UndecidedBatch[]);
-
-function listedRow(
-  { user, email, contact }: ListedUser,
-  ord: number,
-): JsonRow<typeof LISTED_FIELDS> {
-  const folded = contact ? foldedNameColumns(contact) : null;
-  return {
-    ord,
-    user_id: user.userId,
-    email: user.email ?? null,
-    first_name: user.firstName ?? null,
-    last_name: user.lastName ?? null,
-    name: user.name ?? null,
-    key: email?.key ?? null,
-    uf_name: email?.address ?? null,
-    contact_first: contact?.firstName ?? null,
-    contact_last: contact?.lastName ?? null,
-    contact_display: contact?.displayName ?? null,
-    first_folded: folded?.first_name_folded ?? null,
-    last_folded: folded?.last_name_folded ?? null,
-    display_folded: folded?.display_name_folded ?? null,
-    location_type: contact?.emails[0]?.locationType ?? null,
-  };
-}
 
 /**
  * The store-decided batch of §9 on PostgreSQL: one call of `civilink_link_listed` (migration

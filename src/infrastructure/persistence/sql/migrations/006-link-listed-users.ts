@@ -16,25 +16,68 @@ import type { Knex } from "knex";
  *   drawn from the sequence in the listed order; links and audit entries follow that order.
  *
  * An undecided batch writes nothing and answers one row, its reason; a decided one answers each
- * user's outcome. The statement is frozen here, as migrations are: later changes to the
- * store's other statements do not change it.
+ * user's outcome.
+ *
+ * The listed users come as a JSON array, in order, of objects with short keys, each left out
+ * where it can be derived, so that a batch's parameter stays small: `u` the user id; `e`, `f`,
+ * `l`, `n` its email, first name, last name and name as listed; `v: false` when the email is
+ * not valid, else `k` its key and `a` its trimmed address where not `e` itself; the new
+ * contact's first and last names `cf`, `cl` where not `f`, `l` (`""` for none), its display
+ * name `cd` where not the names joined or else the key, the folded names `ff`, `fl`, `fd` where
+ * the name is not ASCII (ASCII is folded here), its email's location type `lt` where not Home.
+ *
+ * Every row of the tables is found through an index, one lookup per listed user or key
+ * (`lateral … offset 0`): the planner cannot know how many rows the batch's JSON holds, and
+ * guesses so few that it would join the intermediate results by nested loops, which grow with
+ * the square of the batch, or scan whole tables. Nested loops are therefore off in the function,
+ * except the index lookups, which have no other plan; so is JIT compilation, which the cost
+ * that switch adds would otherwise start at every call, for longer than the statement runs.
+ *
+ * The statement is frozen here, as migrations are: later changes to the store's other
+ * statements do not change it.
  */
+/** `foldName` of ASCII text, whatever the database's locale (a Turkish one lower-cases I to ı). */
+const ASCII_LOWER = `
+create function civilink_ascii_lower(text) returns text language sql immutable strict as
+  $$ select translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$`;
+
 const CREATE = `
 create function civilink_link_listed(
   p_lock_space int, p_buckets int[], p_domain int, p_listed json, p_at timestamptz,
   p_trigger text, p_with_candidates boolean)
 returns table (listed_user bigint, answer text)
-language plpgsql volatile as $fn$
+language plpgsql volatile
+set enable_nestloop = off
+set jit = off
+as $fn$
 declare
   contact_ids regclass := pg_get_serial_sequence('contacts', 'id')::regclass;
 begin
   perform pg_advisory_xact_lock(p_lock_space, bucket) from unnest(p_buckets) as bucket;
   return query
-  with listed as (
-    select * from json_to_recordset(p_listed) as r(
-      ord int, user_id bigint, email text, first_name text, last_name text, name text,
-      key text, uf_name text, contact_first text, contact_last text, contact_display text,
-      first_folded text, last_folded text, display_folded text, location_type text)
+  with given as (
+    select *
+      from rows from (json_to_recordset(p_listed) as (
+             u bigint, e text, f text, l text, n text, v boolean, k text, a text,
+             cf text, cl text, cd text, ff text, fl text, fd text, lt text))
+             with ordinality as r(u, e, f, l, n, v, k, a, cf, cl, cd, ff, fl, fd, lt, ord)
+  ), named as (
+    select g.*, case when g.v is false then null else coalesce(g.k, g.e) end as key,
+           case when g.cf = '' then null else coalesce(g.cf, g.f) end as contact_first,
+           case when g.cl = '' then null else coalesce(g.cl, g.l) end as contact_last
+      from given g
+  ), listed as (
+    select m.ord, m.u as user_id, m.e as email, m.f as first_name, m.l as last_name,
+           m.n as name, m.key, coalesce(m.a, m.e) as uf_name, m.contact_first, m.contact_last,
+           d.display as contact_display,
+           coalesce(m.ff, civilink_ascii_lower(m.contact_first)) as first_folded,
+           coalesce(m.fl, civilink_ascii_lower(m.contact_last)) as last_folded,
+           coalesce(m.fd, civilink_ascii_lower(d.display)) as display_folded,
+           coalesce(m.lt, 'Home') as location_type
+      from named m
+     cross join lateral (
+       select coalesce(m.cd, nullif(concat_ws(' ', m.contact_first, m.contact_last), ''), m.key)
+              as display) d
   ), present as (
     select l.*, u.user_id is not null as found,
            u.email is not distinct from l.email
@@ -43,8 +86,13 @@ begin
              and u.name is not distinct from l.name as unchanged,
            k.contact_id as linked_to
       from listed l
-      left join users u on u.domain_id = p_domain and u.user_id = l.user_id
-      left join links k on k.domain_id = p_domain and k.user_id = l.user_id
+      left join lateral (
+        select * from users u where u.domain_id = p_domain and u.user_id = l.user_id offset 0
+      ) u on true
+      left join lateral (
+        select k.contact_id from links k
+         where k.domain_id = p_domain and k.user_id = l.user_id offset 0
+      ) k on true
   ), open as (
     select p.*, row_number() over (partition by p.key order by p.ord) as place
       from present p
@@ -59,9 +107,11 @@ begin
        select 1 from contacts c
         where c.id = e.contact_id and not c.is_deleted and c.contact_type = 'Individual'
        offset 0) c
-     where p_with_candidates
-       and not exists (
-         select 1 from links t where t.domain_id = p_domain and t.contact_id = e.contact_id)
+     cross join lateral (
+       select not exists (
+         select 1 from links t where t.domain_id = p_domain and t.contact_id = e.contact_id
+       ) as free offset 0) f
+     where p_with_candidates and f.free
   ), verdict as (
     select case
              when exists (select 1 from present p where not p.found or not p.unchanged)
@@ -120,6 +170,7 @@ end
 $fn$`;
 
 export async function up(knex: Knex): Promise<void> {
+  await knex.raw(ASCII_LOWER);
   await knex.raw(CREATE);
 }
 
@@ -127,4 +178,5 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw(
     "drop function if exists civilink_link_listed(int, int[], int, json, timestamptz, text, boolean)",
   );
+  await knex.raw("drop function if exists civilink_ascii_lower(text)");
 }
