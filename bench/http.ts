@@ -243,6 +243,8 @@ interface SteadyResult {
   sendingSeconds: number;
   /** The most requests that were sent and not yet answered at one moment. */
   mostInFlight: number;
+  /** Answers other than 200 already-linked, by status and the start of their body. */
+  unexpectedAnswers: Map<string, number>;
 }
 
 /**
@@ -262,6 +264,7 @@ async function steady(url: string, secret: string, unexpected: { unexpected: num
     seconds: 0,
     sendingSeconds: 0,
     mostInFlight: 0,
+    unexpectedAnswers: new Map(),
   };
   let inFlight = 0;
   const send = (userId: number, due: number) =>
@@ -287,8 +290,11 @@ async function steady(url: string, secret: string, unexpected: { unexpected: num
           response.on("end", () => {
             result.latencies.push(performance.now() - due);
             result.answered++;
-            if (response.statusCode !== 200 || !text.includes('"outcome":"already-linked"'))
+            if (response.statusCode !== 200 || !text.includes('"outcome":"already-linked"')) {
               unexpected.unexpected++;
+              const kind = `${response.statusCode} ${text.slice(0, 80)}`;
+              result.unexpectedAnswers.set(kind, (result.unexpectedAnswers.get(kind) ?? 0) + 1);
+            }
             inFlight--;
             resolve();
           });
@@ -458,6 +464,8 @@ async function main() {
           `p99 ${steadyRow.p99.toFixed(2)} ms (target ≤ ${TARGET_P99_MS} ms: ` +
           `${steadyRow.p99 <= TARGET_P99_MS ? "met" : "MISSED"})`,
       );
+      for (const [answer, count] of steadyRun.unexpectedAnswers)
+        console.log(`  ${count} steady answers were ${answer}`);
     }
   } finally {
     if (child && child.exitCode === null) {
