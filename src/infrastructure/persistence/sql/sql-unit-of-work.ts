@@ -14,7 +14,7 @@ import { SqlContacts } from "./sql-contacts.js";
 import { SqlDomains } from "./sql-domains.js";
 import { SqlAuditLog, SqlOutbox } from "./sql-journals.js";
 import { SqlLinks } from "./sql-links.js";
-import { SqlUserSnapshots } from "./sql-user-snapshots.js";
+import { BatchedUserSnapshots, SqlUserSnapshots } from "./sql-user-snapshots.js";
 import { SqlUsers } from "./sql-users.js";
 
 /** Carries a work's error value out of a knex transaction callback, which must throw to roll back. */
@@ -24,7 +24,11 @@ class RolledBack<T, E> extends Error {
   }
 }
 
-export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores => ({
+export const storesOn = (
+  db: Knex,
+  statistics = new TableStatistics(),
+  snapshots: Stores["snapshots"] = new SqlUserSnapshots(db),
+): Stores => ({
   contacts: new SqlContacts(db),
   links: new SqlLinks(db),
   users: new SqlUsers(db),
@@ -32,7 +36,7 @@ export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores =
   audit: new SqlAuditLog(db),
   outbox: new SqlOutbox(db),
   bulk: new SqlBulkLinks(db, statistics),
-  snapshots: new SqlUserSnapshots(db),
+  snapshots,
 });
 
 /**
@@ -43,6 +47,9 @@ export const storesOn = (db: Knex, statistics = new TableStatistics()): Stores =
  * up live logins and filling PostgreSQL's lock table.
  */
 export class SqlUnitOfWork implements UnitOfWork {
+  /** Reads outside a transaction on node-postgres share statements (sql-user-snapshots.ts). */
+  private readonly readSnapshots: Stores["snapshots"];
+
   constructor(
     protected readonly db: Knex,
     /** Driver errors to the port's error classes, naming the store (sql-errors.ts). */
@@ -50,7 +57,11 @@ export class SqlUnitOfWork implements UnitOfWork {
     private readonly beforeEach: () => Promise<void> = async () => {},
     private readonly locking = true,
     private readonly statistics = new TableStatistics(),
-  ) {}
+  ) {
+    const onPg = (db.client as { config: { client?: unknown } }).config.client === "pg";
+    this.readSnapshots =
+      onPg && !db.isTransaction ? new BatchedUserSnapshots(db) : new SqlUserSnapshots(db);
+  }
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
@@ -76,7 +87,7 @@ export class SqlUnitOfWork implements UnitOfWork {
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
       await this.beforeEach();
-      return work(storesOn(this.db, this.statistics));
+      return work(storesOn(this.db, this.statistics, this.readSnapshots));
     }, this.translate);
   }
 
