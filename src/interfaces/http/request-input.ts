@@ -146,8 +146,11 @@ export function validatedInput(
     details.push(...issuesOf(result.error, prefix));
     return undefined;
   };
-  const params = parse(route.params, { ...request.params }, "path");
-  const query = parse(route.query, { ...(request.query as object) }, "query");
+  const params = route.params && parse(route.params, { ...request.params }, "path");
+  // Express parses the query string at every read of `request.query`: only when there is one.
+  const query =
+    route.query &&
+    parse(route.query, request.url.includes("?") ? { ...request.query } : {}, "query");
   const rawBody = request.body === undefined && route.bodyOptional ? {} : request.body;
   if (route.body && rawBody === undefined) {
     details.push({ path: "body", message: "a JSON body is required" });
