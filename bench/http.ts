@@ -14,7 +14,9 @@
  * request but never refuses one).
  *
  * 1. Closed loop: BENCH_CONNECTIONS connections each send a request as soon as the previous
- *    answer arrived, for login and for /health: requests/s, and their ratio.
+ *    answer arrived, for login and for /health, taking turns in BENCH_ROUNDS rounds (5) of
+ *    BENCH_SECONDS / BENCH_ROUNDS each, so that other work on the machine weighs on both
+ *    alike: requests/s, and their ratio.
  * 2. Open loop: login requests sent at a fixed BENCH_RATE a second (1000) for
  *    BENCH_STEADY_SECONDS (BENCH_SECONDS), whenever they are due, whether or not earlier ones
  *    were answered, on up to BENCH_STEADY_CONNECTIONS connections (256; a request due while
@@ -62,6 +64,7 @@ const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1e9);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? SECONDS);
 const STEADY_CONNECTIONS = Number(process.env.BENCH_STEADY_CONNECTIONS ?? 256);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** Which runs to make (all by default; one alone is handy under BENCH_CPU_PROF). */
 const ROUTES = (process.env.BENCH_ROUTES ?? "login,health,steady").split(",");
@@ -77,6 +80,12 @@ const profileOf = (userId: number) => ({
   firstName: "Bench",
   lastName: `User${userId}`,
 });
+
+/** Each user's login request, made once: the load generator shares the machine's CPUs. */
+const LOGINS = Array.from({ length: USERS + 1 }, (_, userId) => ({
+  path: `/v1/domains/1/users/${userId}/logged-in`,
+  body: JSON.stringify(profileOf(userId)),
+}));
 
 /** The child: civilink's server on PostgreSQL in the given schema, until SIGTERM. */
 async function serve() {
@@ -145,12 +154,15 @@ function statsOf(server: ChildProcess, command = "stats"): Promise<ServerStats> 
 /** Runs one measured load and what the server spent on it. */
 async function measured(server: ChildProcess, options: autocannon.Options) {
   const before = await statsOf(server);
+  const generator = process.cpuUsage();
   const result = await run(options);
+  const generated = process.cpuUsage(generator);
   const after = await statsOf(server);
   const answered = Math.max(1, result.requests.total);
   return {
     result,
     cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / answered,
+    generatorMicrosPerRequest: (generated.user + generated.system) / answered,
     queriesPerRequest: (after.queries - before.queries) / answered,
   };
 }
@@ -158,6 +170,8 @@ async function measured(server: ChildProcess, options: autocannon.Options) {
 interface Figures {
   name: string;
   cpuMicrosPerRequest: number;
+  /** The load generator's CPU (this process), which shares the machine with the server. */
+  generatorMicrosPerRequest: number;
   queriesPerRequest: number;
   requestsPerSecond: number;
   p50: number;
@@ -167,21 +181,33 @@ interface Figures {
   failures: number;
 }
 
+/**
+ * One route's figures over its rounds: requests/s and CPU over all of them; p50 the mean of
+ * the rounds' and p99 and max the worst round's (autocannon gives percentiles, not histograms).
+ */
 function figuresOf(
   name: string,
-  { result, cpuMicrosPerRequest, queriesPerRequest }: Awaited<ReturnType<typeof measured>>,
+  rounds: Awaited<ReturnType<typeof measured>>[],
   extraFailures = 0,
 ): Figures {
+  const total = rounds.reduce((sum, round) => sum + round.result.requests.total, 0);
+  const seconds = rounds.reduce((sum, round) => sum + round.result.duration, 0);
+  const weighted = (figure: (round: (typeof rounds)[number]) => number) =>
+    rounds.reduce((sum, round) => sum + figure(round) * round.result.requests.total, 0) /
+    Math.max(1, total);
   return {
     name,
-    cpuMicrosPerRequest,
-    queriesPerRequest,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    total: result.requests.total,
-    failures: result.errors + result.timeouts + result.non2xx + extraFailures,
+    cpuMicrosPerRequest: weighted((round) => round.cpuMicrosPerRequest),
+    generatorMicrosPerRequest: weighted((round) => round.generatorMicrosPerRequest),
+    queriesPerRequest: weighted((round) => round.queriesPerRequest),
+    requestsPerSecond: total / seconds,
+    p50: rounds.reduce((sum, round) => sum + round.result.latency.p50, 0) / rounds.length,
+    p99: Math.max(...rounds.map((round) => round.result.latency.p99)),
+    max: Math.max(...rounds.map((round) => round.result.latency.max)),
+    total,
+    failures:
+      rounds.reduce((sum, { result }) => sum + result.errors + result.timeouts + result.non2xx, 0) +
+      extraFailures,
   };
 }
 
@@ -219,11 +245,10 @@ function loginRequests(secret: string, counter: { unexpected: number }) {
       {
         setupRequest: (request: autocannon.Request) => {
           const userId = (next++ % USERS) + 1;
-          return {
-            ...request,
-            path: `/v1/domains/1/users/${userId}/logged-in`,
-            body: JSON.stringify(profileOf(userId)),
-          };
+          const login = LOGINS[userId] as (typeof LOGINS)[number];
+          request.path = login.path;
+          request.body = login.body;
+          return request;
         },
         onResponse: (status: number, body: string) => {
           if (status !== 200 || !body.includes('"outcome":"already-linked"')) counter.unexpected++;
@@ -269,14 +294,14 @@ async function steady(url: string, secret: string, unexpected: { unexpected: num
   let inFlight = 0;
   const send = (userId: number, due: number) =>
     new Promise<void>((resolve) => {
-      const body = JSON.stringify(profileOf(userId));
+      const { path, body } = LOGINS[userId] as (typeof LOGINS)[number];
       const call = httpRequest(
         {
           agent,
           hostname,
           port,
           method: "POST",
-          path: `/v1/domains/1/users/${userId}/logged-in`,
+          path,
           headers: {
             Authorization: `Bearer ${secret}`,
             "Content-Type": "application/json",
@@ -350,6 +375,7 @@ function printTable(rows: Figures[]) {
     "requests",
     "failed",
     "CPU µs/req",
+    "gen µs/req",
     "SQL/req",
   ];
   console.log(`\n${"route".padEnd(44)}${head.map((title) => title.padStart(11)).join("")}`);
@@ -362,6 +388,7 @@ function printTable(rows: Figures[]) {
       String(row.total),
       String(row.failures),
       row.cpuMicrosPerRequest.toFixed(0),
+      row.generatorMicrosPerRequest.toFixed(0),
       row.queriesPerRequest.toFixed(2),
     ];
     console.log(`${row.name.padEnd(44)}${cells.map((cell) => cell.padStart(11)).join("")}`);
@@ -407,30 +434,45 @@ async function main() {
     const unexpected = { unexpected: 0 };
     const rows: Figures[] = [];
     if (CPU_PROFILE_DIR) await statsOf(server, "profile-start");
-    if (ROUTES.includes("login")) {
-      const login = await measured(server, { url, ...loginRequests(secret, unexpected) });
-      rows.push(figuresOf(LOGIN, login, unexpected.unexpected));
+    // Login and health take turns, so that both see the machine's other work alike.
+    const logins: Awaited<ReturnType<typeof measured>>[] = [];
+    const healths: Awaited<ReturnType<typeof measured>>[] = [];
+    const duration = SECONDS / ROUNDS;
+    for (let round = 0; round < ROUNDS; round++) {
+      if (ROUTES.includes("login"))
+        logins.push(
+          await measured(server, { url, duration, ...loginRequests(secret, unexpected) }),
+        );
+      if (ROUTES.includes("health"))
+        healths.push(await measured(server, { url: `${url}/health`, duration }));
     }
-    if (ROUTES.includes("health")) {
-      rows.push(figuresOf(HEALTH, await measured(server, { url: `${url}/health` })));
-    }
+    if (logins.length > 0) rows.push(figuresOf(LOGIN, logins, unexpected.unexpected));
+    if (healths.length > 0) rows.push(figuresOf(HEALTH, healths));
     let steadyRun:
-      | (SteadyResult & { cpuMicrosPerRequest: number; queriesPerRequest: number })
+      | (SteadyResult & {
+          cpuMicrosPerRequest: number;
+          generatorMicrosPerRequest: number;
+          queriesPerRequest: number;
+        })
       | null = null;
     if (ROUTES.includes("steady")) {
       const before = await statsOf(server);
+      const generator = process.cpuUsage();
       const result = await steady(url, secret, unexpected);
+      const generated = process.cpuUsage(generator);
       const after = await statsOf(server);
       const answered = Math.max(1, result.answered);
       steadyRun = {
         ...result,
         cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / answered,
+        generatorMicrosPerRequest: (generated.user + generated.system) / answered,
         queriesPerRequest: (after.queries - before.queries) / answered,
       };
       const sorted = [...result.latencies].sort((a, b) => a - b);
       rows.push({
         name: STEADY,
         cpuMicrosPerRequest: steadyRun.cpuMicrosPerRequest,
+        generatorMicrosPerRequest: steadyRun.generatorMicrosPerRequest,
         queriesPerRequest: steadyRun.queriesPerRequest,
         requestsPerSecond: result.answered / result.seconds,
         p50: percentile(sorted, 0.5),
@@ -453,6 +495,11 @@ async function main() {
       console.log(
         `\nlogin / health req/s at ${CONNECTIONS} connections: ${(ratio * 100).toFixed(1)} % ` +
           `(target ≥ ${TARGET_RATIO * 100} %: ${ratio >= TARGET_RATIO ? "met" : "MISSED"})`,
+      );
+      const cpuRatio = healthRow.cpuMicrosPerRequest / loginRow.cpuMicrosPerRequest;
+      console.log(
+        `health / login server CPU per request: ${(cpuRatio * 100).toFixed(1)} % ` +
+          "(the ratio of requests/s where the server's CPU alone is the limit)",
       );
     }
     const steadyRow = rows.find((row) => row.name === STEADY);
