@@ -23,9 +23,10 @@
  *    all are busy waits for one); a request's latency runs from the moment it was due, so a
  *    stalled server counts in full.
  *
- * Other knobs: BENCH_LOG_LEVEL (info), BENCH_USERS (1000), BENCH_SECONDS (10),
- * BENCH_CONNECTIONS (50), BENCH_POOL_SIZE (10), BENCH_ROUTES (login,health,steady),
- * BENCH_CPU_PROF=DIR (writes a CPU profile of the server during the measured runs there).
+ * Other knobs: BENCH_LOG_LEVEL (info), BENCH_AUTH_FAILURES (100; with BENCH_RATE_LIMIT=0,
+ * 0 turns both limits off), BENCH_USERS (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
+ * BENCH_POOL_SIZE (10), BENCH_ROUTES (login,health,steady), BENCH_CPU_PROF=DIR (writes a CPU
+ * profile of the server during the measured runs there).
  *
  * Targets: login ≥ 60 % of health's requests/s at 50 connections; login p99 ≤ 10 ms at a
  * steady 1,000 requests/s.
@@ -61,6 +62,7 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "info";
 const LOG_FILE = process.env.BENCH_LOG_FILE ?? "/dev/null";
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 1e9);
+const AUTH_FAILURES = Number(process.env.BENCH_AUTH_FAILURES ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? SECONDS);
 const STEADY_CONNECTIONS = Number(process.env.BENCH_STEADY_CONNECTIONS ?? 256);
@@ -104,7 +106,7 @@ async function serve() {
     apiKeys: [apiKey("bench", process.env.BENCH_SECRET as string, ["events"])],
     logger: pino({ level: LOG_LEVEL }, pino.destination({ dest: LOG_FILE, sync: true })),
     rateLimitPerMinute: RATE_LIMIT,
-    authFailuresPerMinute: 100,
+    authFailuresPerMinute: AUTH_FAILURES,
     bounds: DEFAULT_HTTP_BOUNDS,
     host: "127.0.0.1",
     port: 0,
