@@ -83,5 +83,33 @@ for (const testStore of [pgliteTestStore, postgresTestStore]) {
         await store.close();
       }
     });
+
+    it("answer each of many asked at once, in one statement on PostgreSQL, as one at a time", async () => {
+      const store = await testStore.makeStore();
+      try {
+        await seed(store);
+        const asked = [...LOOKS, ...LOOKS, [1, 10] as [DomainId, UserId]];
+        const expected = await read(store, async (stores) => {
+          const answers = [];
+          for (const [domainId, userId] of asked)
+            answers.push(await threeReads(stores, domainId, userId));
+          return answers;
+        });
+        const statements: string[] = [];
+        const knex = (store as unknown as { knex: import("knex").Knex }).knex;
+        const count = (query: { sql: string }) => statements.push(query.sql);
+        knex.on("query", count);
+        const together = await Promise.all(
+          asked.map(([domainId, userId]) =>
+            read(store, async (stores) => stores.snapshots?.snapshot(domainId, userId)),
+          ),
+        );
+        knex.off("query", count);
+        expect(together).toEqual(expected);
+        if (testStore === postgresTestStore) expect(statements).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

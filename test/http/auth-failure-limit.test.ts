@@ -132,6 +132,39 @@ describe("failed authentication limit", () => {
     }
   });
 
+  it("does not count valid requests still being answered, however many are in flight", async () => {
+    const h = makeHarness({ authFailuresPerMinute: 2 });
+    const server = h.app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const uploads: http.ClientRequest[] = [];
+    try {
+      const port = (server.address() as AddressInfo).port;
+      // Three imports whose bodies never end: answered only once they do.
+      for (let upload = 0; upload < 3; upload++) {
+        const request = http.request({
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/v1/domains/1/users/import",
+          agent: false,
+          headers: { ...h.auth("admin"), "Content-Type": "application/x-ndjson" },
+        });
+        request.on("error", () => {});
+        request.write('{"userId": 1, "email": "a@x.org"}\n');
+        uploads.push(request);
+      }
+      await sleep(50);
+      expect(await statusOf(h, h.auth("read"))).toBe(200);
+      expect(await statusOf(h, WRONG)).toBe(401);
+      expect(await statusOf(h, WRONG)).toBe(401);
+      expect(await statusOf(h, h.auth("read"))).toBe(429);
+    } finally {
+      for (const upload of uploads) upload.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("is off with 0", async () => {
     const h = makeHarness({ authFailuresPerMinute: 0 });
     for (let attempt = 0; attempt < 150; attempt++) expect(await statusOf(h, WRONG)).toBe(401);

@@ -202,6 +202,39 @@ describe("400 ValidationFailed and MalformedJson", () => {
   });
 });
 
+describe("JSON bodies", () => {
+  it("reads a plain body as body-parser reads any other: BOM, blanks, strictness, syntax", async () => {
+    const h = makeHarness();
+    const bom = "\ufeff";
+    const texts = [
+      `${bom}{"email":"ada@example.org"}`,
+      bom,
+      ' \n\t{"firstName":"Ada"} ',
+      "[1]",
+      '"a string"',
+      "42",
+      "   ",
+      '{"email":',
+      "{} {}",
+      '{"email":"caf\u00e9@example.org"}',
+    ];
+    const answer = async (contentType: string, text: string) => {
+      const response = await h.http
+        .post("/v1/domains/1/users/5/logged-in")
+        .set(h.auth("events"))
+        .set("Content-Type", contentType)
+        .send(text);
+      return { status: response.status, kind: response.body.error?.kind };
+    };
+    for (const text of texts) {
+      // A quoted charset is not a plain media type: body-parser reads it.
+      const byBodyParser = await answer('application/json; charset="utf-8"', text);
+      for (const plain of ["application/json", "application/json; charset=UTF-8"])
+        expect(await answer(plain, text), JSON.stringify(text)).toEqual(byBodyParser);
+    }
+  });
+});
+
 describe("413, 415", () => {
   it("refuses a body over 100 kB: 413 PayloadTooLarge", async () => {
     const h = makeHarness();
@@ -255,6 +288,17 @@ describe("413, 415", () => {
 });
 
 describe("429 RateLimited", () => {
+  it("tells every keyed answer its key's limit, what remains of it and when it resets", async () => {
+    const h = makeHarness({ rateLimitPerMinute: 5 });
+    const first = await h.http.get("/v1/domains").set(h.auth("read"));
+    expect(first.headers["ratelimit-policy"]).toBe("5;w=60");
+    expect(first.headers.ratelimit).toMatch(/^limit=5, remaining=4, reset=(60|59)$/);
+    const second = await h.http.get("/v1/domains/9").set(h.auth("read"));
+    expect(second.status).toBe(404);
+    expect(second.headers.ratelimit).toMatch(/^limit=5, remaining=3, reset=/);
+    expect((await h.http.get("/health")).headers.ratelimit).toBeUndefined();
+  });
+
   it("answers 429 past the limit, per key", async () => {
     const h = makeHarness({ rateLimitPerMinute: 2 });
     for (let i = 0; i < 2; i++) {
@@ -263,7 +307,9 @@ describe("429 RateLimited", () => {
     const limited = await h.http.get("/v1/domains").set(h.auth("read"));
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: { kind: "RateLimited", message: expect.any(String) } });
-    expect(limited.headers.ratelimit).toBeDefined();
+    expect(limited.headers["ratelimit-policy"]).toBe("2;w=60");
+    expect(limited.headers.ratelimit).toMatch(/^limit=2, remaining=0, reset=(60|59)$/);
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     const otherKey = await h.http.get("/v1/domains").set(h.auth("admin"));
     expect(otherKey.status).toBe(200);
     expect((await h.http.get("/health")).status).toBe(200);
@@ -438,6 +484,29 @@ describe("headers and logs", () => {
       expect(logs).not.toContain(secret);
     }
     expect(logs.toLowerCase()).not.toContain("bearer");
+  });
+
+  it("logs one line per answered request: id, method, URL, status and time taken", async () => {
+    const h = makeHarness({
+      captureLogs: true,
+      failWhen: (call) => (call.repository === "audit" ? new Error("audit failed") : null),
+    });
+    await h.http.get("/v1/domains/1").set(h.auth("read")).set("X-Request-Id", "line-1");
+    await h.http.get("/v1/domains/1/audit").set(h.auth("read")).set("X-Request-Id", "line-2");
+    const completed = logLine(h, "request completed");
+    expect(completed).toMatchObject({
+      level: 30,
+      reqId: "line-1",
+      req: { id: "line-1", method: "GET", url: "/v1/domains/1" },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    expect(logLine(h, "request errored")).toMatchObject({
+      level: 50,
+      reqId: "line-2",
+      req: { id: "line-2", method: "GET", url: "/v1/domains/1/audit" },
+      res: { statusCode: 500 },
+    });
   });
 
   it("logs the path and the query's parameter names, never their values", async () => {

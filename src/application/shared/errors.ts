@@ -14,18 +14,20 @@ const KIND_OF_ID_FIELD = { domainId: "domain", userId: "user", contactId: "conta
 
 export type IdFields = Partial<Record<keyof typeof KIND_OF_ID_FIELD, unknown>>;
 
+const ID_FIELDS = Object.keys(KIND_OF_ID_FIELD) as (keyof IdFields)[];
+
 /**
  * Checks the ids a library caller passed, each against the range of its kind (the field's
  * name; other fields are left alone); HTTP and CLI callers are checked earlier, against the
  * same ranges.
  */
 export function checkIds(ids: IdFields): ValidationFailed | null {
-  const fields = Object.keys(KIND_OF_ID_FIELD) as (keyof IdFields)[];
-  const details = fields.flatMap((path) => {
-    if (!(path in ids)) return [];
+  const details: ValidationIssue[] = [];
+  for (const path of ID_FIELDS) {
+    if (!(path in ids)) continue;
     const problem = idProblem(KIND_OF_ID_FIELD[path] satisfies IdKind, ids[path]);
-    return problem === null ? [] : [{ path, message: problem }];
-  });
+    if (problem !== null) details.push({ path, message: problem });
+  }
   return details.length > 0 ? validationFailed("Invalid id.", details) : null;
 }
 
@@ -35,6 +37,7 @@ export function checkIds(ids: IdFields): ValidationFailed | null {
  * callers are checked earlier, by the same rule.
  */
 export function checkTexts(input: unknown): ValidationFailed | null {
+  if (!hasTextProblem(input, new Set())) return null;
   const details: ValidationIssue[] = [];
   const seen = new Set<object>();
   const visit = (value: unknown, path: string) => {
@@ -48,8 +51,18 @@ export function checkTexts(input: unknown): ValidationFailed | null {
     for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
   };
   visit(input, "");
-  if (details.length === 0) return null;
   return validationFailed(`Invalid ${details.map((issue) => issue.path).join(", ")}.`, details);
+}
+
+/** Whether any string in `value` breaks the text rule: the walk of `checkTexts` without paths. */
+function hasTextProblem(value: unknown, seen: Set<object>): boolean {
+  if (typeof value === "string") return textProblem(value) !== null;
+  if (typeof value !== "object" || value === null || seen.has(value)) return false;
+  seen.add(value);
+  for (const key in value)
+    if (Object.hasOwn(value, key) && hasTextProblem((value as Record<string, unknown>)[key], seen))
+      return true;
+  return false;
 }
 
 /** Parses an email a caller gave in the field `path`. */

@@ -1,15 +1,6 @@
-import { randomUUID } from "node:crypto";
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from "express";
-import { rateLimit } from "express-rate-limit";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
 import type { StoreRuntime, UseCases } from "../../infrastructure/container/index.js";
 import { CONSOLE_PATH, consoleAssets } from "./admin-console.js";
 import type { ApiKey } from "./api-keys.js";
@@ -17,8 +8,9 @@ import { authenticate } from "./authenticate.js";
 import { DOCS_PATH, docsAssets } from "./docs-page.js";
 import { failedAuthenticationLimit } from "./failed-authentication-limit.js";
 import { sendError, validationError } from "./http-errors.js";
-import { loggableUrl } from "./loggable-url.js";
+import { perKeyRateLimit } from "./per-key-rate-limit.js";
 import { jsonBody, streamMediaType, validatedInput } from "./request-input.js";
+import { requestLogging } from "./request-logging.js";
 import type { RouteDefinition } from "./route-kit.js";
 
 export interface HttpAppOptions {
@@ -39,8 +31,6 @@ const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 const routePaths = (route: RouteDefinition) =>
   route.page ? [route.path, `${route.path}/`] : [expressPath(route.path)];
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
-
 /** The Express application: every route of docs/contract.md, its errors, and nothing else. */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -58,7 +48,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
   for (const route of options.routes) {
     const handlers: RequestHandler[] = [];
     if (route.scope) {
-      handlers.push(failedAuthentications, authenticate(options.apiKeys, route.scope), limit);
+      handlers.push(
+        failedAuthentications.guard,
+        authenticate(options.apiKeys, route.scope, failedAuthentications.failed),
+        limit,
+      );
     }
     handlers.push(route.stream ? streamMediaType(route) : jsonBody(route));
     handlers.push(async (request, response) => {
@@ -90,58 +84,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   app.use(errorHandler);
   return app;
-}
-
-function requestIdOf(request: Request, response: Response): string {
-  const given = request.headers["x-request-id"];
-  const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-  response.setHeader("X-Request-Id", id);
-  return id;
-}
-
-/**
- * One log line per request at info level. Below that level (warn and up) a request logs
- * nothing unless it fails, so no per-request logger is built: that is a hot path.
- */
-function requestLogging(logger: Logger): RequestHandler {
-  if (!logger.isLevelEnabled("info")) {
-    return (request, response, next) => {
-      const id = requestIdOf(request, response);
-      Object.defineProperty(request, "log", {
-        configurable: true,
-        get: () => logger.child({ reqId: id }),
-      });
-      next();
-    };
-  }
-  return pinoHttp({
-    logger,
-    genReqId: requestIdOf,
-    // Lines logged during a request carry its id as `reqId`, as below the info level.
-    quietReqLogger: true,
-    serializers: {
-      req: (request) => ({ id: request.id, method: request.method, url: loggableUrl(request.url) }),
-      res: (response) => ({ statusCode: response.statusCode }),
-    },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? "error" : "info",
-  });
-}
-
-function perKeyRateLimit(perMinute: number): RequestHandler {
-  if (perMinute <= 0) return (_request, _response, next) => next();
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: "draft-7",
-    legacyHeaders: false,
-    keyGenerator: (_request, response) => (response.locals.apiKey as ApiKey).name,
-    handler: (_request, response) =>
-      sendError(response, {
-        kind: "RateLimited",
-        message: `More than ${perMinute} requests a minute for this key; slow down.`,
-      }),
-  });
 }
 
 /** Errors thrown before a handler answered: body parsing, or a bug (500 without details). */

@@ -15,7 +15,7 @@ import { SqlDomains } from "./sql-domains.js";
 import { SqlAuditLog, SqlOutbox } from "./sql-journals.js";
 import { SqlLinks } from "./sql-links.js";
 import { SqlStoreDecidedLinks } from "./sql-store-decided-links.js";
-import { SqlUserSnapshots } from "./sql-user-snapshots.js";
+import { BatchedUserSnapshots, SqlUserSnapshots } from "./sql-user-snapshots.js";
 import { SqlUsers } from "./sql-users.js";
 
 /** Carries a work's error value out of a knex transaction callback, which must throw to roll back. */
@@ -25,7 +25,17 @@ class RolledBack<T, E> extends Error {
   }
 }
 
-export const storesOn = (db: Knex, statistics = new TableStatistics(), locking = true): Stores => ({
+interface StoresOptions {
+  /** Whether the store's own atomic calls take their advisory locks (not in a dry run). */
+  locking?: boolean;
+  snapshots?: Stores["snapshots"];
+}
+
+export const storesOn = (
+  db: Knex,
+  statistics = new TableStatistics(),
+  { locking = true, snapshots = new SqlUserSnapshots(db) }: StoresOptions = {},
+): Stores => ({
   contacts: new SqlContacts(db),
   links: new SqlLinks(db),
   users: new SqlUsers(db),
@@ -33,7 +43,7 @@ export const storesOn = (db: Knex, statistics = new TableStatistics(), locking =
   audit: new SqlAuditLog(db),
   outbox: new SqlOutbox(db),
   bulk: new SqlBulkLinks(db, statistics),
-  snapshots: new SqlUserSnapshots(db),
+  snapshots,
   decided: new SqlStoreDecidedLinks(db, statistics, locking),
 });
 
@@ -45,6 +55,9 @@ export const storesOn = (db: Knex, statistics = new TableStatistics(), locking =
  * up live logins and filling PostgreSQL's lock table.
  */
 export class SqlUnitOfWork implements UnitOfWork {
+  /** Reads outside a transaction on node-postgres share statements (sql-user-snapshots.ts). */
+  private readonly readSnapshots: Stores["snapshots"];
+
   constructor(
     protected readonly db: Knex,
     /** Driver errors to the port's error classes, naming the store (sql-errors.ts). */
@@ -52,7 +65,11 @@ export class SqlUnitOfWork implements UnitOfWork {
     private readonly beforeEach: () => Promise<void> = async () => {},
     private readonly locking = true,
     private readonly statistics = new TableStatistics(),
-  ) {}
+  ) {
+    const onPg = (db.client as { config: { client?: unknown } }).config.client === "pg";
+    this.readSnapshots =
+      onPg && !db.isTransaction ? new BatchedUserSnapshots(db) : new SqlUserSnapshots(db);
+  }
 
   transaction<T, E>(locks: LockKeys, work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
@@ -78,7 +95,12 @@ export class SqlUnitOfWork implements UnitOfWork {
   read<T, E>(work: Work<T, E>): ResultAsync<T, E | StoreError> {
     return settle(async () => {
       await this.beforeEach();
-      return work(storesOn(this.db, this.statistics, this.locking));
+      return work(
+        storesOn(this.db, this.statistics, {
+          locking: this.locking,
+          snapshots: this.readSnapshots,
+        }),
+      );
     }, this.translate);
   }
 
