@@ -4,82 +4,12 @@ import { type HttpError, sendError, validationError } from "./http-errors.js";
 import type { RouteDefinition } from "./route-kit.js";
 
 export const JSON_LIMIT = "100kb";
-const JSON_LIMIT_BYTES = 100 * 1024;
 
 const hasBody = (request: Request) =>
   request.headers["transfer-encoding"] !== undefined ||
   Number(request.headers["content-length"] ?? 0) > 0;
 
 const jsonParser = express.json({ limit: JSON_LIMIT, strict: true, type: () => true });
-
-/** The media types of a body read by `plainJsonBody`: anything else goes to `jsonParser`. */
-const PLAIN_JSON = new Set([
-  "application/json",
-  "application/json; charset=utf-8",
-  "application/json;charset=utf-8",
-]);
-
-/** An error as body-parser reports it, for the error handler (app.ts) to answer. */
-const bodyError = (type: string, message: string) =>
-  Object.assign(new Error(message), { type, status: 400, expose: true });
-
-/**
- * The common case of `jsonParser`, without its layers: a UTF-8 JSON body of a known length
- * within the limit, neither compressed nor chunked. It answers as body-parser does: a UTF-8
- * byte order mark is dropped, an empty body is `{}`, a body that is not an object or an array
- * (strict) or not JSON is `entity.parse.failed`, one that ends short or is cut off is a 400.
- */
-function plainJsonBody(request: Request, length: number, next: NextFunction) {
-  const chunks: Buffer[] = [];
-  let received = 0;
-  let settled = false;
-  const fail = (error: Error) => {
-    if (settled) return;
-    settled = true;
-    next(error);
-  };
-  request.on("data", (chunk: Buffer) => {
-    chunks.push(chunk);
-    received += chunk.length;
-  });
-  request.on("aborted", () => fail(bodyError("request.aborted", "request aborted")));
-  request.on("error", (error) => fail(error));
-  request.on("end", () => {
-    if (settled) return;
-    if (received !== length)
-      return fail(bodyError("request.size.invalid", "request size did not match content length"));
-    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    const text = bytes.toString("utf8", bom);
-    let body: unknown;
-    try {
-      body = text.length === 0 ? {} : strictJson(text);
-    } catch (error) {
-      return fail(Object.assign(error as Error, { type: "entity.parse.failed", status: 400 }));
-    }
-    settled = true;
-    request.body = body;
-    next();
-  });
-}
-
-function strictJson(text: string): unknown {
-  const first = /^[ \t\n\r]*(.)/s.exec(text)?.[1];
-  if (first !== "{" && first !== "[") throw new SyntaxError("Unexpected token in JSON");
-  return JSON.parse(text);
-}
-
-/** The body's length when `plainJsonBody` can read it, else null. */
-function plainLength(request: Request): number | null {
-  const { headers } = request;
-  if (headers["transfer-encoding"] !== undefined) return null;
-  const encoding = headers["content-encoding"];
-  if (encoding !== undefined && encoding.toLowerCase() !== "identity") return null;
-  const type = headers["content-type"]?.toLowerCase();
-  if (type === undefined || !PLAIN_JSON.has(type)) return null;
-  const length = Number(headers["content-length"]);
-  return Number.isSafeInteger(length) && length > 0 && length <= JSON_LIMIT_BYTES ? length : null;
-}
 
 /**
  * Parses a JSON body when the request has one: anything but application/json is 415, and
@@ -99,9 +29,7 @@ export function jsonBody(route: RouteDefinition) {
       });
       return;
     }
-    const length = plainLength(request);
-    if (length === null) jsonParser(request, response, next);
-    else plainJsonBody(request, length, next);
+    jsonParser(request, response, next);
   };
 }
 
