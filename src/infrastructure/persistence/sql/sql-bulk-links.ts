@@ -41,18 +41,42 @@ const FIRST_ANALYZE_AFTER = 10_000;
  * (at least 10,000): a table that doubled is analyzed again, a handful of times in a run of a
  * million users, and not at all while a sync adds little to a large table. ANALYZE takes a
  * lock that only other maintenance of the table waits for.
+ *
+ * The ANALYZE runs in the background on a connection of its own, one at a time: a write that
+ * crosses the threshold may be a login's, inside a transaction holding its locks, and a sync
+ * batch or another login waiting for those locks would otherwise wait for the ANALYZE too (a
+ * second or more on a large table). Statistics only guide the planner: an ANALYZE that fails
+ * is tried again at the next write.
  */
 export class TableStatistics {
   private written = 0;
   private analyzeAt: number | null = null;
+  private running: Promise<void> | null = null;
 
-  async grew(db: Knex, rows: number): Promise<void> {
-    if (this.analyzeAt === null) this.analyzeAt = await analyzeThreshold(db);
+  constructor(private readonly db: Knex) {}
+
+  /** Counts `rows` links written; starts an ANALYZE when they reach the threshold. */
+  grew(rows: number): void {
     this.written += rows;
+    if (this.running || (this.analyzeAt !== null && this.written < this.analyzeAt)) return;
+    this.running = this.refresh()
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Resolves once no ANALYZE is running (before the store's connections close). */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  private async refresh(): Promise<void> {
+    this.analyzeAt ??= await analyzeThreshold(this.db);
     if (this.written < this.analyzeAt) return;
-    await db.raw("analyze contacts, contact_emails, links");
-    this.analyzeAt = await analyzeThreshold(db);
+    await this.db.raw("analyze contacts, contact_emails, links");
     this.written = 0;
+    this.analyzeAt = await analyzeThreshold(this.db);
   }
 }
 
@@ -264,7 +288,7 @@ export class SqlBulkLinks implements BulkLinkStore {
   /** One statement, `WRITE`. */
   async write({ contacts, links, audit }: BatchWrites): Promise<void> {
     if (contacts.length + links.length + audit.length === 0) return;
-    await this.statistics.grew(this.db, links.length);
+    this.statistics.grew(links.length);
     const instants = new Instants();
     const contactRows = contacts.map(
       (contact): JsonRow<typeof CONTACT_FIELDS> => ({

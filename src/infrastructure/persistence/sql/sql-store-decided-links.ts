@@ -135,7 +135,7 @@ export class SqlStoreDecidedLinks implements StoreDecidedLinks {
       if (outcome === "linked-existing" || outcome === "created-contact") linked++;
       outcomes.set(num(row.listed_user), outcome);
     }
-    if (linked > 0) await this.statistics.grew(this.db, linked);
+    if (linked > 0) this.statistics.grew(linked);
     return { kind: "decided", outcomes };
   }
 }

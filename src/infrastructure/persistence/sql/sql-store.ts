@@ -105,6 +105,7 @@ export class SqlStore extends SqlUnitOfWork implements StoreRuntime {
     this.closed = true;
     try {
       await this.syncJobs.releaseAll();
+      await this.statistics.settled();
       await this.knex.destroy();
     } finally {
       this.access.ownership?.release();

@@ -33,7 +33,7 @@ interface StoresOptions {
 
 export const storesOn = (
   db: Knex,
-  statistics = new TableStatistics(),
+  statistics: TableStatistics,
   { locking = true, snapshots = new SqlUserSnapshots(db) }: StoresOptions = {},
 ): Stores => ({
   contacts: new SqlContacts(db),
@@ -64,7 +64,7 @@ export class SqlUnitOfWork implements UnitOfWork {
     protected readonly translate: (cause: unknown) => unknown,
     private readonly beforeEach: () => Promise<void> = async () => {},
     private readonly locking = true,
-    private readonly statistics = new TableStatistics(),
+    protected readonly statistics = new TableStatistics(db),
   ) {
     const onPg = (db.client as { config: { client?: unknown } }).config.client === "pg";
     this.readSnapshots =

@@ -33,15 +33,23 @@ const SNAPSHOT = preparedStatement(
    where d.id = ?`,
 );
 
-/** The snapshots of several (domain, user) pairs, each row saying which pair by its `ord`. */
+/**
+ * The snapshots of several (domain, user) pairs, each row saying which pair by its `ord`. Each
+ * user and link is looked up through its key (`lateral … offset 0`): the planner guesses a
+ * hundred pairs and could otherwise hash-join them against a scan of the whole directory.
+ */
 const SNAPSHOTS = preparedStatement(
   "civilink_user_snapshots",
   `
   select k.ord, ${COLUMNS}
     from unnest(?::integer[], ?::bigint[]) with ordinality as k(domain_id, user_id, ord)
     join domains d on d.id = k.domain_id
-    left join users u on u.domain_id = d.id and u.user_id = k.user_id
-    left join links l on l.domain_id = d.id and l.user_id = k.user_id`,
+    left join lateral (
+      select * from users u where u.domain_id = k.domain_id and u.user_id = k.user_id offset 0
+    ) u on true
+    left join lateral (
+      select * from links l where l.domain_id = k.domain_id and l.user_id = k.user_id offset 0
+    ) l on true`,
 );
 
 /** The most snapshots one statement reads. */
