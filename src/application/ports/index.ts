@@ -6,6 +6,7 @@ export * from "./contact-repository.js";
 export * from "./domain-repository.js";
 export * from "./id-generator.js";
 export * from "./link-repository.js";
+export * from "./lock-keys.js";
 export * from "./outbox.js";
 export * from "./page.js";
 export * from "./store-decided-links.js";

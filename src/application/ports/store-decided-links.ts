@@ -7,7 +7,7 @@ import type {
   NewContact,
   UserId,
 } from "../../domain/index.js";
-import type { LockKeys } from "./unit-of-work.js";
+import type { LockKeys } from "./lock-keys.js";
 
 /** A user of a keyset page as it was listed, with what ensure-link needs of it. */
 export interface ListedUser {

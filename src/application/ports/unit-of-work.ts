@@ -1,10 +1,10 @@
 import type { Result, ResultAsync } from "neverthrow";
-import type { ContactId, DomainId, UserId } from "../../domain/index.js";
 import type { AuditLog } from "./audit-log.js";
 import type { BulkLinkStore } from "./bulk-link-store.js";
 import type { ContactRepository } from "./contact-repository.js";
 import type { DomainRepository } from "./domain-repository.js";
 import type { LinkRepository } from "./link-repository.js";
+import type { LockKeys } from "./lock-keys.js";
 import type { Outbox } from "./outbox.js";
 import type { StoreDecidedLinks } from "./store-decided-links.js";
 import type { StoreError } from "./store-errors.js";
@@ -25,18 +25,6 @@ export interface Stores {
   snapshots?: UserSnapshotReader;
   /** Ensure-link over a batch decided in one call by the store itself (SQL); absent elsewhere. */
   decided?: StoreDecidedLinks;
-}
-
-/**
- * Keys a transaction is serialised on (§3 step 6). Two transactions sharing a key run
- * one after the other, whatever process they run in; the store takes the keys in one
- * global order so that they cannot deadlock.
- */
-export interface LockKeys {
-  users?: readonly { domainId: DomainId; userId: UserId }[];
-  /** Email keys: contacts are shared by all domains, so these are not per domain. */
-  emailKeys?: readonly string[];
-  contactIds?: readonly ContactId[];
 }
 
 export type Work<T, E> = (stores: Stores) => Promise<Result<T, E>>;
