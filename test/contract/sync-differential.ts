@@ -325,6 +325,11 @@ export interface Twin {
   everything(): Promise<unknown>;
   /** While on, writing a contact whose first name is Boom fails. */
   refuseBoom(on: boolean): Promise<void>;
+  /**
+   * SQL only: the next link written for this user fails once as a write that lost a race to a
+   * concurrent writer (a unique violation); null takes that back.
+   */
+  loseRaceOnce?(userId: number | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -357,7 +362,24 @@ const BOOM = `
 const NO_BOOM =
   "drop trigger if exists refuse_boom on contacts; drop function if exists refuse_boom();";
 
-/** A SQL twin, read through SQL, refusing Boom with a trigger. */
+/** A sequence, not a table, counts the tries: a rollback takes back no value it gave. */
+const LOSE_RACE_ONCE = (userId: number) => `
+  create sequence lose_race_once;
+  create function lose_race_once() returns trigger language plpgsql as $$
+  begin
+    if nextval('lose_race_once') = 1 then
+      raise exception 'lost a race' using errcode = 'unique_violation';
+    end if;
+    return new;
+  end $$;
+  create trigger lose_race_once before insert on links
+    for each row when (new.user_id = ${userId}) execute function lose_race_once();`;
+
+const RACE_NO_MORE = `
+  drop trigger if exists lose_race_once on links; drop function if exists lose_race_once();
+  drop sequence if exists lose_race_once;`;
+
+/** A SQL twin, read through SQL, refusing Boom and losing races with triggers. */
 export const sqlTwin =
   (makeSqlTwin: MakeSqlTwin): MakeTwin =>
   async () => {
@@ -367,6 +389,7 @@ export const sqlTwin =
       reset: () => twin.reset(),
       everything: () => everythingIn(twin),
       refuseBoom: (on) => twin.exec(on ? BOOM : NO_BOOM),
+      loseRaceOnce: (userId) => twin.exec(userId === null ? RACE_NO_MORE : LOSE_RACE_ONCE(userId)),
       close: () => twin.close(),
     };
   };
@@ -731,6 +754,39 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
   }
 }
 
+/**
+ * A batch whose write loses a race in the store: the store writes nothing of it and answers
+ * so, and ensureLinks decides the batch in a transaction, as it would have.
+ */
+async function checkLostRace(batchedTwin: Twin, singleTwin: Twin) {
+  const world: World = {
+    domains: [
+      { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
+    ],
+    contacts: [],
+    links: [],
+    users: [1, 2, 3, 4].map(
+      (userId): CmsUser => ({ domainId: 1, userId, email: `u${userId}@x.org` }),
+    ),
+    syncDomain: 1,
+    batchSize: 4,
+  };
+  await seed(batchedTwin, world);
+  await seed(singleTwin, world);
+  await batchedTwin.loseRaceOnce?.(3);
+  try {
+    const batched = new RecordingUnitOfWork(batchedTwin.store);
+    const run = okValue(await sync(batched, 4, 1, false));
+    expect(run).toEqual(okValue(await sync(singleTwin.store, 1, 1, false)));
+    expect(batched.storeCalls.map((call) => call.answer)).toEqual(["lost-race"]);
+    expect(batched.transactions).toHaveLength(1);
+    // The ids the store drew before it lost are skipped, as after any rollback.
+    expect(await linkedContacts(batchedTwin)).toEqual(await linkedContacts(singleTwin));
+  } finally {
+    await batchedTwin.loseRaceOnce?.(null);
+  }
+}
+
 /** More runs for a local hunt: `SYNC_DIFF_RUNS=500 npx vitest run test/contract/sync-differential…`. */
 const NUM_RUNS = Number(process.env.SYNC_DIFF_RUNS ?? 30);
 
@@ -778,5 +834,11 @@ export function describeSyncDifferential(
     it("reads the batch's users again under its locks: a deleted one fails, a moved one is locked anew", async () => {
       await checkInterference(batched, single, decidesInStore);
     });
+
+    if (decidesInStore) {
+      it("leaves a batch whose write lost a race to ensureLinks, having written none of it", async () => {
+        await checkLostRace(batched, single);
+      });
+    }
   });
 }

@@ -103,6 +103,21 @@ describe("failed authentication limit", () => {
     }
   });
 
+  /** An import whose first line is sent and whose body never ends: answered only once it does. */
+  const openImport = (h: Harness, port: number) => {
+    const request = http.request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/v1/domains/1/users/import",
+      agent: false,
+      headers: { ...h.auth("admin"), "Content-Type": "application/x-ndjson" },
+    });
+    request.on("error", () => {});
+    request.write('{"userId": 1, "email": "a@x.org"}\n');
+    return request;
+  };
+
   it("does not count a request whose client went away before its answer", async () => {
     const h = makeHarness({ authFailuresPerMinute: 1 });
     const server = h.app.listen(0, "127.0.0.1");
@@ -110,16 +125,7 @@ describe("failed authentication limit", () => {
     try {
       const port = (server.address() as AddressInfo).port;
       for (let upload = 0; upload < 3; upload++) {
-        const request = http.request({
-          host: "127.0.0.1",
-          port,
-          method: "POST",
-          path: "/v1/domains/1/users/import",
-          agent: false,
-          headers: { ...h.auth("admin"), "Content-Type": "application/x-ndjson" },
-        });
-        request.on("error", () => {});
-        request.write('{"userId": 1, "email": "a@x.org"}\n');
+        const request = openImport(h, port);
         await sleep(50);
         request.destroy();
         await sleep(20);
@@ -141,17 +147,7 @@ describe("failed authentication limit", () => {
       const port = (server.address() as AddressInfo).port;
       // Three imports whose bodies never end: answered only once they do.
       for (let upload = 0; upload < 3; upload++) {
-        const request = http.request({
-          host: "127.0.0.1",
-          port,
-          method: "POST",
-          path: "/v1/domains/1/users/import",
-          agent: false,
-          headers: { ...h.auth("admin"), "Content-Type": "application/x-ndjson" },
-        });
-        request.on("error", () => {});
-        request.write('{"userId": 1, "email": "a@x.org"}\n');
-        uploads.push(request);
+        uploads.push(openImport(h, port));
       }
       await sleep(50);
       expect(await statusOf(h, h.auth("read"))).toBe(200);
