@@ -10,7 +10,8 @@
  *     advisory locks of the user and its email key, as that batch does.
  * Prints per batch size the sync's wall time, each kind's login p50/p99/max in ms, and the peak
  * of PostgreSQL's lock table (`pg_locks`, all of the server's, and the advisory ones) sampled
- * every 100 ms; first the lock table's capacity.
+ * every 100 ms; first the lock table's capacity, last the peak with two syncs of different
+ * domains running at once.
  *   npx tsx bench/login-wait.ts
  *     BENCH_USERS (200000), BENCH_BATCH_SIZES ("250,500,1000,2000,5000"), BENCH_LOGIN_RATE (50)
  *     (BENCH_DATABASE_URL or TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
@@ -168,6 +169,39 @@ async function run(batchSize: number) {
   }
 }
 
+/**
+ * Two syncs at once at the default batch size, of domain 1 and of a domain 2 holding the same
+ * directory under other addresses: the peak of the lock table while both run.
+ */
+async function twoSyncs() {
+  const store = await seededStore(USERS);
+  try {
+    await store.sql.raw(
+      `insert into domains (id, name, cms, sync_cms_email, dedupe_rule)
+       select 2, 'Second', cms, sync_cms_email, dedupe_rule from domains where id = 1`,
+    );
+    await store.sql.raw(
+      `insert into users (domain_id, user_id, email, first_name, last_name)
+       select 2, user_id, 'second.' || email, first_name, last_name from users where domain_id = 1`,
+    );
+    const locks = lockSampler(store.sql);
+    const started = performance.now();
+    const results = await Promise.all(
+      [1, 2].map((domainId) =>
+        new SynchronizeAllUsers(store.civilink.store, systemClock).execute({ domainId }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const peak = await locks.stop();
+    for (const result of results) if (result.isErr()) throw new Error(JSON.stringify(result.error));
+    console.log(
+      `two syncs at once (domains 1 and 2, ${count(USERS)} users each, batches of the default size): ${seconds.toFixed(2)} s; peak pg_locks ${count(peak.all)} (advisory ${count(peak.advisory)})`,
+    );
+  } finally {
+    await store.drop();
+  }
+}
+
 async function lockTable(sql: Knex) {
   const { rows } = (await sql.raw(
     `select current_setting('max_locks_per_transaction')::int as locks,
@@ -188,3 +222,4 @@ try {
   await settings.destroy();
 }
 for (const batchSize of BATCH_SIZES) await run(batchSize);
+await twoSyncs();
