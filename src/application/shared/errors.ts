@@ -37,32 +37,28 @@ export function checkIds(ids: IdFields): ValidationFailed | null {
  * callers are checked earlier, by the same rule.
  */
 export function checkTexts(input: unknown): ValidationFailed | null {
-  if (!hasTextProblem(input, new Set())) return null;
   const details: ValidationIssue[] = [];
   const seen = new Set<object>();
-  const visit = (value: unknown, path: string) => {
+  // The keys down to the value: joined into a path only for a string that breaks the rule.
+  const keys: string[] = [];
+  const visit = (value: unknown) => {
     if (typeof value === "string") {
       const problem = textProblem(value);
-      if (problem !== null) details.push({ path, message: problem });
+      if (problem !== null) details.push({ path: keys.join("."), message: problem });
       return;
     }
     if (typeof value !== "object" || value === null || seen.has(value)) return;
     seen.add(value);
-    for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      keys.push(key);
+      visit((value as Record<string, unknown>)[key]);
+      keys.pop();
+    }
   };
-  visit(input, "");
+  visit(input);
+  if (details.length === 0) return null;
   return validationFailed(`Invalid ${details.map((issue) => issue.path).join(", ")}.`, details);
-}
-
-/** Whether any string in `value` breaks the text rule: the walk of `checkTexts` without paths. */
-function hasTextProblem(value: unknown, seen: Set<object>): boolean {
-  if (typeof value === "string") return textProblem(value) !== null;
-  if (typeof value !== "object" || value === null || seen.has(value)) return false;
-  seen.add(value);
-  for (const key in value)
-    if (Object.hasOwn(value, key) && hasTextProblem((value as Record<string, unknown>)[key], seen))
-      return true;
-  return false;
 }
 
 /** Parses an email a caller gave in the field `path`. */
