@@ -26,11 +26,22 @@ export interface EnsureLinksInput extends LinkDecisionInput {
 export function ensureLinkLocks(
   users: readonly Pick<CmsUser, "domainId" | "userId" | "email">[],
 ): LockKeys {
+  return linkLocks(
+    users,
+    users.map((user) => {
+      const email = Email.parse(user.email);
+      return email.isOk() ? email.value.key : null;
+    }),
+  );
+}
+
+/** `ensureLinkLocks` of users whose email keys are known already: `keys[i]` of `users[i]`, or null. */
+export function linkLocks(
+  users: readonly Pick<CmsUser, "domainId" | "userId">[],
+  keys: readonly (string | null)[],
+): LockKeys {
   const emailKeys = new Set<string>();
-  for (const user of users) {
-    const email = Email.parse(user.email);
-    if (email.isOk()) emailKeys.add(email.value.key);
-  }
+  for (const key of keys) if (key !== null) emailKeys.add(key);
   return {
     users: users.map((user) => ({ domainId: user.domainId, userId: user.userId })),
     emailKeys: [...emailKeys],

@@ -5,6 +5,7 @@ import {
   newIndividual,
   personNameOf,
 } from "../../domain/index.js";
+import { linkLocks } from "../ensure-link/ensure-link.js";
 import type { ListedUser, LockKeys } from "../ports/index.js";
 
 /** A page's users with their parsed emails and the contacts ensure-link would create for them. */
@@ -21,11 +22,8 @@ export function listedUsersOf(users: readonly CmsUser[], cms: CmsKind): ListedUs
 }
 
 /** `ensureLinkLocks` of the listed users, from the emails already parsed. */
-export function listedLocks(listed: readonly ListedUser[]): LockKeys {
-  const emailKeys = new Set<string>();
-  for (const { email } of listed) if (email) emailKeys.add(email.key);
-  return {
-    users: listed.map(({ user }) => ({ domainId: user.domainId, userId: user.userId })),
-    emailKeys: [...emailKeys],
-  };
-}
+export const listedLocks = (listed: readonly ListedUser[]): LockKeys =>
+  linkLocks(
+    listed.map(({ user }) => user),
+    listed.map(({ email }) => email?.key ?? null),
+  );
