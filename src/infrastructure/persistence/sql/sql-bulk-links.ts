@@ -14,7 +14,6 @@ import {
   type Link,
   type UserId,
 } from "../../../domain/index.js";
-import { definitionList, type JsonRow } from "./json-rows.js";
 import { preparedStatement } from "./prepared-statement.js";
 import {
   type ContactEmailRow,
@@ -126,6 +125,27 @@ const CONTACT_IDS = preparedStatement(
   `select nextval((select pg_get_serial_sequence('contacts', 'id')::regclass)) as id
      from generate_series(1, ?)`,
 );
+
+/** SQL types of the fields of a batch's JSON rows, as `json_to_recordset` reads them; `?`: or null. */
+type SqlType = "bigint" | "int" | "text" | "boolean";
+type FieldType = SqlType | `${SqlType}?`;
+
+type FieldValue<T extends FieldType> = T extends `${infer Type extends SqlType}?`
+  ? FieldValue<Type> | null
+  : T extends "text"
+    ? string
+    : T extends "boolean"
+      ? boolean
+      : number;
+
+/** A JSON row with exactly these fields: a field missing, added or of another type does not compile. */
+type JsonRow<F extends Record<string, FieldType>> = { [K in keyof F]: FieldValue<F[K]> };
+
+/** `json_to_recordset`'s column definition list for rows with these fields. */
+const definitionList = (fields: Record<string, FieldType>) =>
+  Object.entries(fields)
+    .map(([name, type]) => `${name} ${type.replace("?", "")}`)
+    .join(", ");
 
 /** Fields named `…_at` hold an index into the batch's instants (see `Instants`). */
 const CONTACT_FIELDS = {

@@ -68,10 +68,8 @@ export function sqlErrorTranslator(store: string): (cause: unknown) => unknown {
       return cause;
     }
     if (!(cause instanceof Error)) return cause;
+    if (lostRace(cause)) return new ConcurrentWriteError(cause.message, { cause });
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === "string" && RETRYABLE_CODES.has(code)) {
-      return new ConcurrentWriteError(cause.message, { cause });
-    }
     const reason = unavailableReason(cause, code);
     return reason === null ? cause : new StoreUnavailableError(`${store} ${reason}`, { cause });
   };
