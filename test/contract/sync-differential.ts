@@ -650,6 +650,18 @@ const EVERY_BRANCH: World = {
   batchSize: 4,
 };
 
+/** A world of domain 1 alone (Drupal, the default rule), with no contacts or links yet. */
+const domainOneWorld = (users: CmsUser[], batchSize: number): World => ({
+  domains: [
+    { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
+  ],
+  contacts: [],
+  links: [],
+  users,
+  syncDomain: 1,
+  batchSize,
+});
+
 /**
  * A unit of work on which, just before the first batch is tried, another client deletes user 2
  * and moves user 3 to an address of a key nobody locked yet.
@@ -672,16 +684,10 @@ class Interfering extends RecordingUnitOfWork {
 }
 
 async function checkInterference(batchedTwin: Twin, singleTwin: Twin, decidesInStore: boolean) {
-  const world: World = {
-    domains: [
-      { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
-    ],
-    contacts: [],
-    links: [],
-    users: [1, 2, 3, 4].map((userId): CmsUser => ({ domainId: 1, userId, email: "a@x.org" })),
-    syncDomain: 1,
-    batchSize: 5,
-  };
+  const world = domainOneWorld(
+    [1, 2, 3, 4].map((userId): CmsUser => ({ domainId: 1, userId, email: "a@x.org" })),
+    5,
+  );
   await seed(batchedTwin, world);
   await seed(singleTwin, world);
   const batched = new Interfering(batchedTwin.store);
@@ -709,13 +715,8 @@ async function checkInterference(batchedTwin: Twin, singleTwin: Twin, decidesInS
 }
 
 async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
-  const world: World = {
-    domains: [
-      { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
-    ],
-    contacts: [],
-    links: [],
-    users: Array.from(
+  const world = domainOneWorld(
+    Array.from(
       { length: 10 },
       (_, index): CmsUser => ({
         domainId: 1,
@@ -724,9 +725,8 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
         firstName: index === 5 ? "Boom" : `User ${index + 1}`,
       }),
     ),
-    syncDomain: 1,
-    batchSize: 4,
-  };
+    4,
+  );
   const batched = new RecordingUnitOfWork(batchedTwin.store);
   for (const twin of [batchedTwin, singleTwin]) {
     await seed(twin, world);
@@ -759,18 +759,10 @@ async function checkFallback(batchedTwin: Twin, singleTwin: Twin) {
  * so, and ensureLinks decides the batch in a transaction, as it would have.
  */
 async function checkLostRace(batchedTwin: Twin, singleTwin: Twin) {
-  const world: World = {
-    domains: [
-      { id: 1, name: "Domain 1", cms: "drupal", syncCmsEmail: true, dedupeRule: DEFAULT_RULE },
-    ],
-    contacts: [],
-    links: [],
-    users: [1, 2, 3, 4].map(
-      (userId): CmsUser => ({ domainId: 1, userId, email: `u${userId}@x.org` }),
-    ),
-    syncDomain: 1,
-    batchSize: 4,
-  };
+  const world = domainOneWorld(
+    [1, 2, 3, 4].map((userId): CmsUser => ({ domainId: 1, userId, email: `u${userId}@x.org` })),
+    4,
+  );
   await seed(batchedTwin, world);
   await seed(singleTwin, world);
   await batchedTwin.loseRaceOnce?.(3);
